@@ -1,0 +1,85 @@
+"""Command line: ``errorops validate`` and ``errorops plan``.
+
+Exit codes: 0 fine, 1 the configuration has problems, 2 the command was used wrongly,
+3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .pipeline import REPO_ROOT, check_repository
+from .problems import Problem
+from .report import FORMATS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="errorops", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check alert_rules/ and the stack files; report every problem")
+    validate.add_argument("paths", nargs="*", type=Path, help="repository, alert_rules folder or file (default: this repository)")
+    validate.add_argument("--format", choices=sorted(FORMATS), default="standard")
+
+    plan = sub.add_parser("plan", help="validate, then show every resource a stack declares (offline, mock runtime)")
+    plan.add_argument("--stack", required=True, help="stack name, or 'all'")
+    plan.add_argument("--format", choices=("table", "json"), default="table")
+    plan.add_argument("--root", type=Path, default=REPO_ROOT, help="repository to plan (default: this one)")
+    return parser
+
+
+def _report(problems: list[Problem], fmt: str = "standard") -> int:
+    print(FORMATS[fmt].format(problems), file=sys.stderr if fmt == "standard" else sys.stdout)
+    return 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    files = 0
+    for path in args.paths or [REPO_ROOT]:
+        result = check_repository(path)
+        problems += result.problems
+        files += result.files
+    if problems:
+        return _report(problems, args.format)
+    print(f"{files} files checked, no problems")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    import pulumi
+
+    from .plan import render_json, render_table
+    from .plan.runner import plan_stack, stacks_in_order
+
+    result = check_repository(args.root)
+    if not result.ok:
+        return _report(result.problems)
+    model = result.model
+    stacks = stacks_in_order(model, args.stack)
+    if not stacks:
+        names = ", ".join(s.name for s in stacks_in_order(model, "all"))
+        print(f"errorops plan: unknown stack '{args.stack}' (stacks: {names}, or all)", file=sys.stderr)
+        return 2
+    try:
+        plans = [plan_stack(model, stack) for stack in stacks]
+    except pulumi.RunError as exc:
+        print(f"errorops plan: {exc}", file=sys.stderr)
+        return 1
+    renderer = render_json if args.format == "json" else render_table
+    sys.stdout.write(renderer.render(plans, single=args.stack != "all"))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _validate(args) if args.command == "validate" else _plan(args)
+    except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into a message
+        if os.environ.get("ERROROPS_DEBUG"):
+            raise
+        print(f"errorops: internal error: {type(exc).__name__}: {exc} (set ERROROPS_DEBUG=1 for details)", file=sys.stderr)
+        return 3

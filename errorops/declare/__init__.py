@@ -1,0 +1,23 @@
+"""Declare every resource of one stack from the typed model."""
+
+from __future__ import annotations
+
+import pulumi
+
+from ..model.types import Model
+from .sentry_org import declare_sentry_org
+from .settings import read_settings
+
+
+def declare_stack(model: Model) -> None:
+    settings = read_settings(model)
+    env = settings.environment
+    org = declare_sentry_org(model, settings)
+
+    pulumi.export("environment", env.id)
+    pulumi.export("sentry_project", org.project.slug)
+    # The DSN is what the service is configured with; it reaches nobody through the plan or logs.
+    pulumi.export("sentry_dsn", pulumi.Output.secret(org.key.dsn_public))
+    pulumi.export("retention_days", env.retention_days)
+    pulumi.export("slack_integration_id", org.slack_integration_id)
+    pulumi.export("teams", sorted(t.id for t in model.teams) if settings.owns_organization else [])

@@ -1,0 +1,64 @@
+"""Finds and loads every file the program reads: alert_rules/*.yaml and the Pulumi files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..problems import Problem
+from .yaml_source import Document, load_yaml
+
+RULES_DIR = "alert_rules"
+PROJECT_FILE = "Pulumi.yaml"
+
+
+@dataclass
+class Sources:
+    root: Path
+    rules: list[Document] = field(default_factory=list)
+    project: Document | None = None
+    stacks: dict[str, Document] = field(default_factory=dict)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _rule_files(target: Path) -> list[Path]:
+    if target.is_file():
+        return [target]
+    folder = target / RULES_DIR if (target / RULES_DIR).is_dir() else target
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
+    """Load a repository (or a copy of one): its rule files, Pulumi.yaml and stack files.
+
+    ``root`` may also be a folder of rule files alone, so that a copy can be checked.
+    """
+    sources = Sources(root)
+    problems: list[Problem] = []
+    if not root.exists():
+        return sources, [Problem(str(root), 1, 1, "no such file or folder")]
+
+    def load(path: Path) -> Document | None:
+        doc, found = load_yaml(path, _display(path, root))
+        problems.extend(found)
+        return doc
+
+    for path in _rule_files(root):
+        doc = load(path)
+        if doc is not None:
+            sources.rules.append(doc)
+    if root.is_dir() and (root / PROJECT_FILE).is_file():
+        sources.project = load(root / PROJECT_FILE)
+        for path in sorted(root.glob("Pulumi.*.yaml")):
+            doc = load(path)
+            if doc is not None:
+                sources.stacks[path.name[len("Pulumi.") : -len(".yaml")]] = doc
+    if not sources.rules and not problems:
+        problems.append(Problem(_display(root, root), 1, 1, f"no YAML files found (looked for {RULES_DIR}/*.yaml)"))
+    return sources, problems

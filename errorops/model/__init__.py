@@ -1,0 +1,1 @@
+"""The typed model of the process, built from validated YAML."""

@@ -1,0 +1,134 @@
+"""The typed model: what the YAML means once loaded and checked.
+
+Each object keeps ``at``, a pointer into the file it came from, so later checks
+can name the line and column of any of its fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..load.yaml_source import Document, PathKey
+from ..problems import Problem
+
+
+@dataclass(frozen=True)
+class At:
+    """Where an object was written: a document and the path of the object inside it."""
+
+    doc: Document | None
+    path: PathKey = ()
+
+    def problem(self, message: str, *field_path: Any, key: bool = False) -> Problem:
+        if self.doc is None:
+            return Problem("<generated>", 1, 1, message)
+        return self.doc.problem(self.path + field_path, message, key=key)
+
+    @property
+    def file(self) -> str:
+        return self.doc.path if self.doc else "<generated>"
+
+
+_NOWHERE = At(None)
+
+
+def _at() -> Any:
+    return field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    at: At = _at()
+
+
+@dataclass(frozen=True)
+class SentryProjectSpec:
+    slug: str
+    name: str
+    platform: str
+    teams: tuple[str, ...]
+    resolve_age_hours: int | None = None
+    at: At = _at()
+
+
+@dataclass(frozen=True)
+class Environment:
+    id: str
+    name: str
+    project: SentryProjectSpec
+    protect: bool
+    retention_days: int
+    at: At = _at()
+
+
+@dataclass(frozen=True)
+class SlackChannel:
+    id: str
+    name: str
+    channel_id_config: str
+    at: At = _at()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: str
+    name: str
+    address_config: str
+    at: At = _at()
+
+
+@dataclass(frozen=True)
+class Organization:
+    slug: str
+    name: str
+    owner_environment: str
+    retention_days: int
+    at: At = _at()
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """A key of the project's own config namespace, as Pulumi.yaml declares it."""
+
+    name: str
+    type: str
+    secret: bool
+    has_default: bool
+    at: At = _at()
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """A Pulumi.<stack>.yaml file: plain values, and the names of its secure: keys."""
+
+    name: str
+    values: dict[str, Any]
+    secure_keys: frozenset[str]
+    at: At = _at()
+
+    def value_at(self, key: str) -> At:
+        return At(self.at.doc, ("config", key))
+
+
+@dataclass(frozen=True)
+class Model:
+    project_name: str
+    organization: Organization
+    teams: tuple[Team, ...]
+    environments: tuple[Environment, ...]
+    slack_workspace: str
+    slack_channels: tuple[SlackChannel, ...]
+    recipients: tuple[Recipient, ...]
+    config_keys: tuple[ConfigKey, ...]
+    stacks: tuple[StackFile, ...]
+    # Documents of each kind, for checks about the files themselves (e.g. a kind given twice).
+    files_by_kind: dict[str, tuple[Document, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def environment(self, env_id: str) -> Environment:
+        return next(e for e in self.environments if e.id == env_id)
+
+    def team(self, team_id: str) -> Team:
+        return next(t for t in self.teams if t.id == team_id)

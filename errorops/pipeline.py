@@ -1,0 +1,75 @@
+"""Load -> validate (schema, then cross-references) -> typed model, as one call.
+
+Problems are collected as values; nothing past a failed stage runs, so no
+resource is ever declared from configuration that has a known problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load.sources import Sources, load_sources
+from .load.yaml_source import Document
+from .model.build import build_model
+from .model.types import Model
+from .problems import Problem, ProblemsFound
+from .validate import crossref
+from .validate.schema import schema_for, validate_document
+
+# A repository is complete when it has each of these; other kinds are optional.
+REQUIRED_KINDS = ("organization", "environments", "notification_targets")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    model: Model | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _schema_stage(sources: Sources) -> tuple[dict[str, tuple[Document, ...]], list[Problem]]:
+    problems: list[Problem] = []
+    kinds: dict[str, list[Document]] = {}
+    for doc in sources.rules:
+        kind, found = schema_for(doc)
+        problems += found
+        if kind:
+            problems += validate_document(doc, kind)
+            kinds.setdefault(kind, []).append(doc)
+    if sources.project is not None:
+        problems += validate_document(sources.project, "pulumi_project")
+    for doc in sources.stacks.values():
+        problems += validate_document(doc, "stack")
+    if not problems:
+        where = sources.rules[0].path if sources.rules else str(sources.root)
+        for kind in REQUIRED_KINDS:
+            if kind not in kinds:
+                problems.append(Problem(where, 1, 1, f"no file declares kind '{kind}'; it is required"))
+    return {k: tuple(v) for k, v in kinds.items()}, problems
+
+
+def check_repository(root: Path = REPO_ROOT) -> Result:
+    sources, problems = load_sources(root)
+    files = len(sources.rules) + len(sources.stacks) + (1 if sources.project else 0)
+    if problems:
+        return Result(None, sorted(problems), files)
+    kinds, problems = _schema_stage(sources)
+    if problems:
+        return Result(None, sorted(problems), files)
+    model = build_model(sources, kinds)
+    problems = sorted(set(crossref.check_all(model)))
+    return Result(None if problems else model, problems, files)
+
+
+def load_model(root: Path = REPO_ROOT) -> Model:
+    result = check_repository(root)
+    if not result.ok:
+        raise ProblemsFound(result.problems)
+    return result.model

@@ -1,0 +1,78 @@
+"""The plan as a person reads it: grouped by kind, aligned, one line a resource."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .runner import StackPlan
+from .summaries import SUMMARIES
+
+WIDTH = 120
+
+def _value(value: Any) -> str:
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return ",".join(map(str, value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return str(value)
+
+
+def _pairs(inputs: dict) -> str:
+    return "  ".join(f"{k}={_value(v)}" for k, v in sorted(inputs.items()))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _kind(type_token: str) -> str:
+    return type_token.rsplit(":", 1)[-1]
+
+
+def _flags(options: dict) -> str:
+    flags = [name for name in ("protect", "retain_on_delete") if options.get(name)]
+    if options.get("parent"):
+        flags.append(f"parent={options['parent']}")
+    return f"[{' '.join(flags)}]" if flags else ""
+
+
+def _section(title: str, rows: list[tuple[str, str, str]], out: list[str]) -> None:
+    out.append(title)
+    name_w = max(len(r[0]) for r in rows)
+    flag_w = max(len(r[1]) for r in rows)
+    for name, flags, detail in rows:
+        line = f"  {name.ljust(name_w)}  {flags.ljust(flag_w)}  {detail}".rstrip()
+        out.append(_clip(line, WIDTH))
+    out.append("")
+
+
+def render_stack(plan: StackPlan) -> str:
+    out = [
+        f"Stack {plan.stack}  (environment {plan.environment}; {len(plan.resources)} resources, "
+        f"{len(plan.lookups)} lookups)",
+        "",
+    ]
+    by_type: dict[str, list] = {}
+    for resource in plan.resources:
+        by_type.setdefault(resource.type, []).append(resource)
+    for type_token in sorted(by_type, key=lambda t: (_kind(t), t)):
+        summarize = SUMMARIES.get(type_token, _pairs)
+        rows = [(r.name, _flags(r.options), summarize(r.inputs)) for r in by_type[type_token]]
+        _section(f"{_kind(type_token)}  ({type_token})", rows, out)
+    if plan.lookups:
+        rows = [(_kind(l["token"]), "", _pairs(l["args"]) + "  -> resolved at deploy") for l in plan.lookups]
+        _section("Lookups (need the cloud; placeholders in this plan)", rows, out)
+    if plan.outputs:
+        _section("Outputs", [(k, "", _value(v)) for k, v in sorted(plan.outputs.items())], out)
+    if plan.unset_config:
+        _section(
+            "Unset config (placeholders here; set before pulumi up)",
+            [(key, "", "") for key in plan.unset_config],
+            out,
+        )
+    return "\n".join(out)
+
+
+def render(plans: list[StackPlan], single: bool) -> str:
+    return "\n".join(render_stack(p) for p in plans)

@@ -1,0 +1,127 @@
+"""Runs the real program for one stack under Pulumi's mock runtime and collects a plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.mocks import set_mocks
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from ..model.types import Model, StackFile
+from .mock_runtime import RecordingMocks, RecordingMonitor
+from .secrets import SECRET, SECRET_PLACEHOLDER, mask
+
+
+@dataclass
+class PlannedResource:
+    type: str
+    name: str
+    inputs: dict
+    options: dict
+
+
+@dataclass
+class StackPlan:
+    stack: str
+    environment: str
+    resources: list[PlannedResource]
+    outputs: dict[str, Any]
+    lookups: list[dict]
+    unset_config: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "stack": self.stack,
+            "resources": [
+                {"type": r.type, "name": r.name, "inputs": r.inputs, "options": r.options} for r in self.resources
+            ],
+            "outputs": self.outputs,
+            "lookups": self.lookups,
+            "unset_config": self.unset_config,
+        }
+
+
+def _stack_config(model: Model, stack: StackFile) -> tuple[dict[str, str], list[str], list[str]]:
+    """Config for the mock run: the stack's plain values, placeholders for secrets and unset keys."""
+    ns = model.project_name + ":"
+    config = {k: v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+              for k, v in stack.values.items()}
+    secret_keys = sorted(stack.secure_keys)
+    for key in secret_keys:
+        config[key] = SECRET_PLACEHOLDER
+    unset = []
+    for key in model.config_keys:
+        full = ns + key.name
+        if full in config or key.has_default:
+            continue
+        unset.append(full + (" (secret)" if key.secret else ""))
+        config[full] = SECRET_PLACEHOLDER if key.secret else f"<unset {full}>"
+        if key.secret:
+            secret_keys.append(full)
+    return config, sorted(secret_keys), unset
+
+
+def _short(urn: str, root: str) -> str | None:
+    return None if not urn or urn == root else urn.rsplit("::", 1)[-1]
+
+
+def _resolve_outputs(root: Any) -> dict[str, Any]:
+    outputs = {}
+    for name, value in sorted(root.outputs.items()):
+        output = pulumi.Output.from_input(value)
+        resolved = _sync_await(output.future())
+        outputs[name] = SECRET if _sync_await(output.is_secret()) else mask(resolved)
+    return outputs
+
+
+def plan_stack(model: Model, stack: StackFile) -> StackPlan:
+    from ..program import run
+
+    config, secret_keys, unset = _stack_config(model, stack)
+    runtime_settings.set_root_resource(None)
+    set_all_config(config, secret_keys)
+    recording = RecordingMocks()
+    monitor = RecordingMonitor(recording)
+    set_mocks(recording, project=model.project_name, stack=stack.name, preview=False, monitor=monitor)
+    root = runtime_settings.get_root_resource()
+    _sync_await(run_pulumi_func(lambda: run(model)))
+
+    root_urn = _sync_await(root.urn.future())
+    resources = sorted(
+        (
+            PlannedResource(
+                r.type,
+                r.name,
+                mask(r.inputs),
+                {
+                    **{k: v for k, v in r.options.items() if v and k not in ("parent", "depends_on")},
+                    "protect": r.options["protect"],
+                    "parent": _short(r.options["parent"], root_urn),
+                    "depends_on": sorted(_short(u, root_urn) for u in r.options["depends_on"]),
+                },
+            )
+            for r in monitor.registrations
+        ),
+        key=lambda r: (r.type, r.name),
+    )
+    lookups = sorted(
+        ({"token": l.token, "args": mask(l.args), "result": mask(l.result)} for l in recording.lookups),
+        key=lambda l: (l["token"], repr(sorted(l["args"].items()))),
+    )
+    environment = str(config.get(model.project_name + ":environment"))
+    return StackPlan(stack.name, environment, resources, _resolve_outputs(root), lookups, unset)
+
+
+def stacks_in_order(model: Model, name: str) -> list[StackFile]:
+    """The stacks to plan for ``--stack NAME|all``, in the order environments are declared."""
+    order = {e.id: i for i, e in enumerate(model.environments)}
+    key = model.project_name + ":environment"
+    stacks = sorted(model.stacks, key=lambda s: (order.get(s.values.get(key), len(order)), s.name))
+    if name == "all":
+        return stacks
+    return [s for s in stacks if s.name == name]

@@ -1,0 +1,29 @@
+"""Secret values never leave the plan: they print as [secret]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.runtime import rpc
+
+SECRET = "[secret]"
+# Stands in for a secret config value in the offline plan; never a real value.
+SECRET_PLACEHOLDER = "<secret placeholder>"
+
+
+def mask(value: Any) -> Any:
+    """Replace every secret-wrapped value (and every placeholder of one) by [secret]."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return SECRET
+        return {k: mask(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask(v) for v in value]
+    if isinstance(value, str) and SECRET_PLACEHOLDER in value:
+        return SECRET
+    if value == rpc.UNKNOWN:
+        return "<unknown until deploy>"
+    # The wire format has only floats; show whole numbers as the YAML wrote them.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

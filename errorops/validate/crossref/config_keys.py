@@ -1,0 +1,41 @@
+"""Config keys named in the YAML are declared in Pulumi.yaml, and addresses are secret.
+
+Passing::
+
+    # notification_targets: recipients: [{id: team_lead, address_config: teamLeadEmail}]
+    # Pulumi.yaml
+    config:
+      teamLeadEmail: {type: string, secret: true, description: Team lead's address}
+
+Failing (undeclared; or declared without ``secret: true``, which would let the
+CLI store a person's address in plain text in git)::
+
+    config:
+      teamLeadEmail: {type: string, description: Team lead's address}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...problems import Problem
+
+
+def check(model) -> Iterator[Problem]:
+    if not model.config_keys and not model.stacks:
+        return  # a folder of rule files alone: nothing to compare with
+    declared = {k.name: k for k in model.config_keys}
+    for recipient in model.recipients:
+        key = declared.get(recipient.address_config)
+        if key is None:
+            yield recipient.at.problem(
+                f"address_config '{recipient.address_config}' is not declared under config: in Pulumi.yaml", "address_config"
+            )
+        elif not key.secret:
+            yield key.at.problem(f"config key '{key.name}' holds a recipient's address and must be declared secret: true")
+    for channel in model.slack_channels:
+        if channel.channel_id_config not in declared:
+            yield channel.at.problem(
+                f"channel_id_config '{channel.channel_id_config}' is not declared under config: in Pulumi.yaml",
+                "channel_id_config",
+            )

@@ -1,0 +1,45 @@
+"""Ids are unique within their kind, because they become Pulumi logical names.
+
+Passing::
+
+    teams:
+      - {id: backend, name: Backend}
+      - {id: devops, name: DevOps}
+
+Failing (the second ``backend`` would silently replace the first)::
+
+    teams:
+      - {id: backend, name: Backend}
+      - {id: backend, name: Back end}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ...problems import Problem
+
+
+def _duplicates(kind: str, items: Iterable, key=lambda item: item.id) -> Iterator[Problem]:
+    first: dict = {}
+    for item in items:
+        value = key(item)
+        if value in first:
+            seen = first[value].at.problem("")
+            yield item.at.problem(
+                f"duplicate {kind} '{value}' (first defined at {seen.path}:{seen.line}:{seen.column})", "id"
+            )
+        else:
+            first[value] = item
+
+
+def check(model) -> Iterator[Problem]:
+    yield from _duplicates("team id", model.teams)
+    yield from _duplicates("environment id", model.environments)
+    yield from _duplicates("Sentry project slug", (e.project for e in model.environments), key=lambda p: p.slug)
+    yield from _duplicates("Slack channel id", model.slack_channels)
+    yield from _duplicates("recipient id", model.recipients)
+    for kind in ("organization", "notification_targets"):
+        docs = model.files_by_kind.get(kind, ())
+        for doc in docs[1:]:
+            yield doc.problem(("kind",), f"kind '{kind}' is already defined in {docs[0].path}; it may appear in one file only")

@@ -1,0 +1,85 @@
+"""JSON Schema validation (draft 2020-12) with errors placed on the offending line."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from ..load.yaml_source import Document
+from ..problems import Problem
+
+# Schemas for the Pulumi files themselves; every other schema is a kind of rule file.
+PULUMI_SCHEMAS = ("stack", "pulumi_project")
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    text = resources.files("errorops.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+@lru_cache(maxsize=None)
+def rule_kinds() -> tuple[str, ...]:
+    names = (p.name[: -len(".schema.json")] for p in resources.files("errorops.schemas").iterdir())
+    return tuple(sorted(n for n in names if n not in PULUMI_SCHEMAS and not n.startswith("_")))
+
+
+def dotted(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _declared(schema: dict, key: str) -> bool:
+    if key in schema.get("properties", {}):
+        return True
+    return any(re.search(p, key) for p in schema.get("patternProperties", {}))
+
+
+def _problems(doc: Document, error: ValidationError) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        for key in error.instance:
+            if not _declared(error.schema, key):
+                yield doc.problem(path + (key,), f"{dotted(path + (key,))}: unknown key '{key}' (allowed: {allowed})", key=True)
+        return
+    if error.validator == "required":
+        yield doc.problem(path, f"{dotted(path)}: {error.message.replace('is a required property', 'is required')}")
+        return
+    if error.validator == "propertyNames":
+        key = error.instance
+        pattern = error.validator_value.get("pattern", "")
+        yield doc.problem(path + (key,), f"{dotted(path)}: key '{key}' does not match {pattern!r}", key=True)
+        return
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        yield from _problems(doc, best_match(error.context))
+        return
+    yield doc.problem(path, f"{dotted(path)}: {error.message}")
+
+
+def validate_document(doc: Document, schema_name: str) -> list[Problem]:
+    errors = sorted(validator(schema_name).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [p for error in errors for p in _problems(doc, error)]
+
+
+def schema_for(doc: Document) -> tuple[str | None, list[Problem]]:
+    """Which rule-file schema a document declares with its ``kind``."""
+    data: Any = doc.data
+    if not isinstance(data, dict):
+        return None, [doc.problem((), "expected a mapping with a 'kind' key at the top level")]
+    kind = data.get("kind")
+    if kind is None:
+        return None, [doc.problem((), f"missing 'kind' (one of: {', '.join(rule_kinds())})")]
+    if kind not in rule_kinds():
+        return None, [doc.problem(("kind",), f"unknown kind {kind!r} (one of: {', '.join(rule_kinds())})")]
+    return kind, []
