@@ -18,7 +18,7 @@ from .validate import crossref
 from .validate.schema import schema_for, validate_document
 
 # A repository is complete when it has each of these; other kinds are optional.
-REQUIRED_KINDS = ("organization", "environments", "notification_targets")
+REQUIRED_KINDS = ("organization", "environments", "notification_targets", "severity_levels")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,12 @@ from .types import (
     ConfigKey,
     Environment,
     Model,
+    Notify,
     Organization,
     Recipient,
+    Routes,
     SentryProjectSpec,
+    SeverityLevel,
     SlackChannel,
     StackFile,
     Team,
@@ -38,8 +41,19 @@ def _environment(item: dict, at: At, default_retention: int) -> Environment:
         spec["slug"], spec["name"], spec["platform"], tuple(spec["teams"]), spec.get("resolve_age_hours"),
         At(at.doc, at.path + ("sentry_project",)),
     )
+    n = item["notify"]
+    notify = Notify(n["slack"], tuple(n["email"]), n["github_issue"], n["pagerduty"])
     return Environment(item["id"], item["name"], project, item.get("protect", True),
-                       item.get("retention_days", default_retention), at)
+                       item.get("retention_days", default_retention), notify, at)
+
+
+def _severity(item: dict, at: At) -> SeverityLevel:
+    r, t = item["routes"], item["response_time"]
+    return SeverityLevel(
+        item["id"], item["name"], item.get("summary", ""), t["business_hours_minutes"], t.get("always_minutes"),
+        item["renotify_minutes"], tuple(item["criteria"]), tuple(item["actions"]),
+        Routes(tuple(r["slack"]), tuple(r["email"]), r["github_issue"], r["pagerduty"]), at,
+    )
 
 
 def _config_keys(project: Document | None) -> tuple[ConfigKey, ...]:
@@ -68,6 +82,7 @@ def build_model(sources: Sources, kinds: dict[str, tuple[Document, ...]]) -> Mod
         organization=organization,
         teams=tuple(Team(i["id"], i["name"], at) for i, at in _items(org_docs, "teams")),
         environments=tuple(_environment(i, at, organization.retention_days) for i, at in _items(kinds["environments"], "environments")),
+        severity_levels=tuple(_severity(i, at) for i, at in _items(kinds["severity_levels"], "levels")),
         slack_workspace=targets[0].data["slack"]["workspace"],
         slack_channels=tuple(
             SlackChannel(c["id"], c["name"], c["channel_id_config"], At(doc, ("slack", "channels", n)))

@@ -55,13 +55,64 @@ class SentryProjectSpec:
 
 
 @dataclass(frozen=True)
+class Routes:
+    """Where an alert goes: Slack channel ids, recipient ids, a GitHub issue, a page."""
+
+    slack: tuple[str, ...]
+    email: tuple[str, ...]
+    github_issue: bool
+    pagerduty: bool
+
+    def allowed_by(self, notify: "Notify") -> "Routes":
+        return Routes(
+            slack=self.slack if notify.slack else (),
+            email=tuple(r for r in self.email if r in notify.email),
+            github_issue=self.github_issue and notify.github_issue,
+            pagerduty=self.pagerduty and notify.pagerduty,
+        )
+
+
+@dataclass(frozen=True)
+class Notify:
+    """What an environment may send at all; every level's routes are cut down to it."""
+
+    slack: bool
+    email: tuple[str, ...]
+    github_issue: bool
+    pagerduty: bool
+
+
+@dataclass(frozen=True)
 class Environment:
     id: str
     name: str
     project: SentryProjectSpec
     protect: bool
     retention_days: int
+    notify: Notify
     at: At = _at()
+
+
+@dataclass(frozen=True)
+class SeverityLevel:
+    id: str
+    name: str
+    summary: str
+    response_business_minutes: int
+    response_always_minutes: int | None
+    renotify_minutes: int
+    criteria: tuple[str, ...]
+    actions: tuple[str, ...]
+    routes: Routes
+    at: At = _at()
+
+    @property
+    def rank(self) -> int:
+        """0 for P0, the most severe."""
+        return int(self.id[1:])
+
+    def routes_in(self, env: Environment) -> Routes:
+        return self.routes.allowed_by(env.notify)
 
 
 @dataclass(frozen=True)
@@ -119,6 +170,7 @@ class Model:
     organization: Organization
     teams: tuple[Team, ...]
     environments: tuple[Environment, ...]
+    severity_levels: tuple[SeverityLevel, ...]
     slack_workspace: str
     slack_channels: tuple[SlackChannel, ...]
     recipients: tuple[Recipient, ...]
@@ -129,6 +181,9 @@ class Model:
 
     def environment(self, env_id: str) -> Environment:
         return next(e for e in self.environments if e.id == env_id)
+
+    def severity(self, level_id: str) -> SeverityLevel:
+        return next(s for s in self.severity_levels if s.id == level_id)
 
     def team(self, team_id: str) -> Team:
         return next(t for t in self.teams if t.id == team_id)

@@ -39,6 +39,7 @@ def check(model) -> Iterator[Problem]:
     yield from _duplicates("Sentry project slug", (e.project for e in model.environments), key=lambda p: p.slug)
     yield from _duplicates("Slack channel id", model.slack_channels)
     yield from _duplicates("recipient id", model.recipients)
+    yield from _duplicates("severity level", model.severity_levels)
     for kind in ("organization", "notification_targets"):
         docs = model.files_by_kind.get(kind, ())
         for doc in docs[1:]:
