@@ -47,7 +47,7 @@ def _schema_stage(sources: Sources) -> tuple[dict[str, tuple[Document, ...]], li
         problems += validate_document(sources.project, "pulumi_project")
     for doc in sources.stacks.values():
         problems += validate_document(doc, "stack")
-    if not problems:
+    if not problems and sources.project is not None:
         where = sources.rules[0].path if sources.rules else str(sources.root)
         for kind in REQUIRED_KINDS:
             if kind not in kinds:
@@ -63,6 +63,10 @@ def check_repository(root: Path = REPO_ROOT) -> Result:
     kinds, problems = _schema_stage(sources)
     if problems:
         return Result(None, sorted(problems), files)
+    if any(kind not in kinds for kind in REQUIRED_KINDS):
+        # Some rule files alone, outside a repository: their schemas are all there is to check;
+        # cross-references need the whole folder.
+        return Result(None, [], files)
     model = build_model(sources, kinds)
     problems = sorted(set(crossref.check_all(model)))
     return Result(None if problems else model, problems, files)

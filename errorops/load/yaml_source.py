@@ -55,6 +55,9 @@ class Document:
         return Problem(self.path, pos.line, pos.column, message, rule)
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+
+
 class _Refused(Exception):
     def __init__(self, node: yaml.Node, message: str):
         super().__init__(message)
@@ -67,14 +70,18 @@ def _at(mark: yaml.Mark) -> Position:
 
 
 def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    # A byte-order mark is allowed, and is not part of the first line.
+    raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        return raw.decode("utf-8-sig"), []
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        # Columns count characters, as editors and every other message here do.
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         return None, [
-            Problem(display, line, column, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)")
+            Problem(display, before.count(b"\n") + 1, column,
+                    f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)")
         ]
 
 
@@ -107,6 +114,8 @@ class _Builder:
             raise _Refused(node, "recursive alias: a node contains itself")
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(node, f"tag {node.tag} is not allowed; configuration is plain lists and mappings")
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -116,7 +125,10 @@ class _Builder:
             self.active.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        value = self.loader.construct_object(node, deep=True)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. an integer past Python's digit limit
+            raise _Refused(node, f"value cannot be read: {str(exc).split(';')[0]}") from None
         # Dates would reach the schema as datetime objects; the files mean text.
         if isinstance(value, (datetime.date, datetime.datetime)):
             return node.value
@@ -166,8 +178,22 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Document | None, 
     return parse_text(text, display)
 
 
+def _control(exc: yaml.reader.ReaderError) -> str:
+    char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+    return f"invalid YAML: control character {char!r} is not allowed"
+
+
+def _reader_position(text: str, index: int) -> Position:
+    before = text[:index]
+    return Position(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+
+
 def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        pos = _reader_position(text, exc.position)
+        return None, [Problem(display, pos.line, pos.column, _control(exc))]
     try:
         node = loader.get_single_node()
         doc = Document(display, None)
@@ -177,6 +203,9 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
     except _Refused as exc:
         pos = _at(exc.node.start_mark)
         return None, [Problem(display, pos.line, pos.column, exc.message)]
+    except yaml.reader.ReaderError as exc:
+        pos = _reader_position(text, exc.position)
+        return None, [Problem(display, pos.line, pos.column, _control(exc))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = _at(mark) if mark else Position(1, 1)

@@ -28,8 +28,9 @@ def validator(name: str) -> Draft202012Validator:
 
 @lru_cache(maxsize=None)
 def rule_kinds() -> tuple[str, ...]:
-    names = (p.name[: -len(".schema.json")] for p in resources.files("errorops.schemas").iterdir())
-    return tuple(sorted(n for n in names if n not in PULUMI_SCHEMAS and not n.startswith("_")))
+    suffix = ".schema.json"
+    names = (p.name[: -len(suffix)] for p in resources.files("errorops.schemas").iterdir() if p.name.endswith(suffix))
+    return tuple(sorted(n for n in names if n not in PULUMI_SCHEMAS))
 
 
 def dotted(path: tuple) -> str:
@@ -56,13 +57,16 @@ def _problems(doc: Document, error: ValidationError) -> Iterator[Problem]:
     if error.validator == "required":
         yield doc.problem(path, f"{dotted(path)}: {error.message.replace('is a required property', 'is required')}")
         return
-    if error.validator == "propertyNames":
+    if "propertyNames" in error.relative_schema_path:
+        # jsonschema reports the key's own failure (e.g. pattern) at the mapping's path.
         key = error.instance
-        pattern = error.validator_value.get("pattern", "")
-        yield doc.problem(path + (key,), f"{dotted(path)}: key '{key}' does not match {pattern!r}", key=True)
+        why = f"does not match {error.validator_value!r}" if error.validator == "pattern" else f"is not allowed: {error.message}"
+        yield doc.problem(path + (key,), f"{dotted(path)}: key '{key}' {why}", key=True)
         return
     if error.validator in ("anyOf", "oneOf") and error.context:
-        yield from _problems(doc, best_match(error.context))
+        # Prefer the branch written for this kind of value over "is not of type ...".
+        shaped = [e for e in error.context if e.validator != "type"] or error.context
+        yield from _problems(doc, best_match(shaped))
         return
     yield doc.problem(path, f"{dotted(path)}: {error.message}")
 

@@ -1,0 +1,159 @@
+"""Shared helpers: temporary copies of the repository, positions of text in them, the CLI.
+
+A temporary repository holds the real ``Pulumi.yaml``, ``Pulumi.*.yaml`` and the
+rule files of every *required* kind (``pipeline.REQUIRED_KINDS``). Optional kinds are
+left out so that tests of the foundation do not depend on rule files other people
+are still writing; ``test_cli.py`` checks the real repository as a whole.
+
+Expected positions are never typed in by hand: ``Repo.at`` finds a piece of text in
+the file as it is after a test's edit, and the test asserts that the problem names
+exactly that line and column. So the suite keeps working while the real files grow,
+and still pins every position exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from errorops.pipeline import REPO_ROOT, REQUIRED_KINDS, check_repository
+
+DATA = Path(__file__).resolve().parent / "data"
+PYTHON = sys.executable
+_KIND = re.compile(r"^kind:\s*['\"]?([A-Za-z0-9_]+)", re.MULTILINE)
+
+
+def kind_of(path: Path) -> str | None:
+    match = _KIND.search(path.read_text("utf-8", errors="replace"))
+    return match.group(1) if match else None
+
+
+def required_rule_files() -> list[Path]:
+    """The real repository's rule files that declare a required kind."""
+    return sorted(p for p in (REPO_ROOT / "alert_rules").glob("*.y*ml") if kind_of(p) in REQUIRED_KINDS)
+
+
+def locate(text: str, needle: str, n: int = 1, within: str | None = None) -> tuple[int, int]:
+    """1-based (line, column) of the n-th ``needle`` (or of ``needle`` inside the n-th ``within``)."""
+    anchor = within if within is not None else needle
+    index = -1
+    for _ in range(n):
+        index = text.find(anchor, index + 1)
+        assert index >= 0, f"{anchor!r} occurs fewer than {n} times"
+    if within is not None:
+        inner = within.find(needle)
+        assert inner >= 0, f"{needle!r} is not inside {within!r}"
+        index += inner
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+@dataclass
+class Repo:
+    root: Path
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def read(self, rel: str) -> str:
+        return self.path(rel).read_text("utf-8")
+
+    def write(self, rel: str, text: str) -> None:
+        self.path(rel).parent.mkdir(parents=True, exist_ok=True)
+        self.path(rel).write_text(text, "utf-8")
+
+    def edit(self, rel: str, old: str, new: str, n: int = 1) -> None:
+        """Replace the n-th occurrence of ``old``; fail loudly if the real file no longer has it."""
+        text = self.read(rel)
+        locate(text, old, n)  # fails if the real file no longer has it
+        index = -1
+        for _ in range(n):
+            index = text.find(old, index + 1)
+        self.write(rel, text[:index] + new + text[index + len(old):])
+
+    def append(self, rel: str, text: str) -> None:
+        current = self.read(rel)
+        if not current.endswith("\n"):
+            current += "\n"
+        self.write(rel, current + text)
+
+    def delete(self, rel: str) -> None:
+        self.path(rel).unlink()
+
+    def at(self, rel: str, needle: str, n: int = 1, within: str | None = None) -> str:
+        """``rel:line:col`` of a piece of text, for building an expected problem line."""
+        line, column = locate(self.read(rel), needle, n, within)
+        return f"{rel}:{line}:{column}"
+
+    def problems(self, target: str | None = None) -> list[str]:
+        return [str(p) for p in check_repository(self.root / target if target else self.root).problems]
+
+
+def rule_file(kind: str) -> str:
+    """Path (relative to a repository) of the real rule file that declares ``kind``."""
+    for path in required_rule_files():
+        if kind_of(path) == kind:
+            return f"alert_rules/{path.name}"
+    raise AssertionError(f"no rule file declares kind {kind!r}")
+
+
+ORG = "alert_rules/organization.yaml"
+ENVS = "alert_rules/environments.yaml"
+TARGETS = "alert_rules/notification_targets.yaml"
+
+
+def make_repo(root: Path, *, every_kind: bool = False) -> Repo:
+    """Copy the repository; only the rule files of required kinds unless ``every_kind``."""
+    (root / "alert_rules").mkdir(parents=True)
+    rules = sorted((REPO_ROOT / "alert_rules").glob("*.y*ml")) if every_kind else required_rule_files()
+    for path in rules:
+        shutil.copy(path, root / "alert_rules" / path.name)
+    for path in [REPO_ROOT / "Pulumi.yaml", *sorted(REPO_ROOT.glob("Pulumi.*.yaml"))]:
+        shutil.copy(path, root / path.name)
+    return Repo(root)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """A copy of the repository; the working directory is its root, so problems name
+    files as ``alert_rules/organization.yaml`` and ``Pulumi.prod.yaml``."""
+    copy = make_repo(tmp_path / "repo")
+    monkeypatch.chdir(copy.root)
+    return copy
+
+
+@pytest.fixture
+def full_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """A copy with every rule file of the real repository, optional kinds included."""
+    copy = make_repo(tmp_path / "full", every_kind=True)
+    monkeypatch.chdir(copy.root)
+    return copy
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "ERROROPS_DEBUG"}
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    done = subprocess.run(
+        [PYTHON, "-m", "errorops", *args],
+        cwd=cwd or REPO_ROOT, env=env or cli_env(), capture_output=True, text=True, timeout=120,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
