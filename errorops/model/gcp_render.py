@@ -1,0 +1,243 @@
+"""What the gcp_monitoring YAML becomes as Cloud Monitoring text: filters, PromQL,
+documentation, labels and notification timing. Pure functions, no Pulumi.
+
+The declare step sends exactly these strings; the validation rules check the same
+strings (length of the documentation, labels Google accepts), so what is checked
+is what is deployed.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .gcp import AlertPolicySpec, Condition, GcpEnvironment, GcpMonitoring, Link, duration_seconds
+from .types import Environment, Model, SeverityLevel
+
+# Variables each kind of text may use, as ${name}.
+EXPRESSION_VARIABLES = frozenset({"service", "window"})
+FILTER_VARIABLES = frozenset({"service"})
+LINK_VARIABLES = frozenset({"organization", "sentry_project", "project", "environment"})
+
+# Google's bounds on an incident's auto-close duration: 30 minutes to 7 days.
+AUTO_CLOSE_MIN_S = 30 * 60
+AUTO_CLOSE_MAX_S = 7 * 24 * 3600
+
+LOG_METRIC_PREFIX = "logging.googleapis.com/user/"
+
+
+def variables_in(text: str) -> tuple[set[str], list[str]]:
+    """The ${names} a text uses, and any malformed '$' uses ('$' must be '$$' or start a name)."""
+    names, bad = set(), []
+    for match in string.Template.pattern.finditer(text):
+        if match.group("named") or match.group("braced"):
+            names.add(match.group("named") or match.group("braced"))
+        elif match.group("invalid") is not None:
+            bad.append(text[match.start(): match.start() + 12])
+    return names, bad
+
+
+def fill(text: str, **values: str) -> str:
+    return string.Template(text).safe_substitute(values)
+
+
+def seconds(text: str) -> str:
+    """'5m' -> '300s', the form the API takes."""
+    return f"{duration_seconds(text)}s"
+
+
+def human_minutes(minutes: int) -> str:
+    if minutes >= 2880 and minutes % 1440 == 0:
+        return f"{minutes // 1440} days"
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes // 60
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return f"{minutes} minutes"
+
+
+def human_duration(text: str) -> str:
+    total = duration_seconds(text)
+    if total == 0:
+        return "at once"
+    return human_minutes(total // 60) if total % 60 == 0 else f"{total} seconds"
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+# ---- filters and queries ---------------------------------------------------------------
+
+def service_scope(env: GcpEnvironment) -> str:
+    return f'resource.type="cloud_run_revision" AND resource.labels.service_name="{env.cloud_run_service}"'
+
+
+def log_metric_filter(gcp: GcpMonitoring, metric_id: str, env: GcpEnvironment) -> str:
+    metric = gcp.log_metric(metric_id)
+    return f"{service_scope(env)} AND ({fill(metric.filter, service=env.cloud_run_service)})"
+
+
+def log_metric_series(metric_name: str, labels: dict[str, str] | None = None) -> str:
+    """Monitoring filter for the time series of a log-based metric (given its name)."""
+    parts = [f'metric.type="{LOG_METRIC_PREFIX}{metric_name}"', 'resource.type="cloud_run_revision"']
+    parts += [f'metric.label.{k}="{v}"' for k, v in sorted((labels or {}).items())]
+    return " AND ".join(parts)
+
+
+def promql(gcp: GcpMonitoring, query_id: str, env: GcpEnvironment, window: str | None) -> str:
+    query = gcp.query(query_id)
+    return " ".join(fill(query.promql, service=env.cloud_run_service, window=window or "5m").split())
+
+
+def promql_condition(gcp: GcpMonitoring, cond: Condition, env: GcpEnvironment) -> str:
+    return f"({promql(gcp, cond.ref, env, cond.window)}) {cond.operator} {number(cond.threshold)}"
+
+
+def metric_filter(gcp: GcpMonitoring, query_id: str, env: GcpEnvironment) -> str:
+    return fill(gcp.query(query_id).filter, service=env.cloud_run_service)
+
+
+def slo_filters(gcp: GcpMonitoring, slo_id: str, env: GcpEnvironment) -> tuple[str, str]:
+    slo = gcp.slo(slo_id)
+    return fill(slo.total_filter, service=env.cloud_run_service), fill(slo.bad_filter, service=env.cloud_run_service)
+
+
+def condition_kind(gcp: GcpMonitoring, cond: Condition) -> str:
+    """'promql' or 'threshold': how the condition is sent to Cloud Monitoring."""
+    if cond.source == "query" and gcp.query(cond.ref) is not None and gcp.query(cond.ref).promql is not None:
+        return "promql"
+    return "threshold"
+
+
+def condition_text(gcp: GcpMonitoring, cond: Condition) -> str:
+    """Short, readable: 'error_ratio[5m] > 0.05 for 5m'."""
+    what = {
+        "query": cond.ref,
+        "log_metric": f"count({cond.ref}" + "".join(f",{k}={v}" for k, v in sorted(cond.labels.items())) + ")",
+        "uptime_check": f"failing_regions({cond.ref})",
+        "slo_burn_rate": f"burn_rate({cond.ref})",
+    }[cond.source]
+    window = f"[{cond.window}]" if cond.window else ""
+    unit = ""
+    if cond.source == "query" and gcp.query(cond.ref) is not None and gcp.query(cond.ref).unit:
+        unit = f" {gcp.query(cond.ref).unit}"
+    return f"{what}{window} {cond.operator} {number(cond.threshold)}{unit} for {cond.duration}"
+
+
+# ---- labels and timing -----------------------------------------------------------------
+
+def user_labels(policy: AlertPolicySpec, env: Environment) -> dict[str, str]:
+    """The labels sent to Google: the policy's own, then severity, team and environment."""
+    return {**policy.user_labels, "severity": policy.severity.lower(), "team": policy.team, "environment": env.id}
+
+
+def renotify_seconds(level: SeverityLevel) -> int:
+    return level.renotify_minutes * 60
+
+
+def auto_close_seconds(level: SeverityLevel) -> int:
+    """An incident whose data stopped arriving closes after the level's response time, within Google's bounds."""
+    return max(AUTO_CLOSE_MIN_S, min(AUTO_CLOSE_MAX_S, level.response_business_minutes * 60))
+
+
+# ---- documentation ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StackContext:
+    """What a policy's text needs to know about the stack it is declared in."""
+
+    env: Environment
+    gcp_env: GcpEnvironment
+    organization: str
+    project: str
+
+
+def context_for(model: Model, env: Environment, project: str) -> StackContext | None:
+    gcp_env = model.gcp.environment(env.id) if model.gcp else None
+    if gcp_env is None:
+        return None
+    return StackContext(env, gcp_env, model.organization.slug, project)
+
+
+def links(gcp: GcpMonitoring, policy: AlertPolicySpec, ctx: StackContext) -> list[Link]:
+    values = {"organization": ctx.organization, "sentry_project": ctx.env.project.slug,
+              "project": ctx.project, "environment": ctx.env.id}
+    return [Link(l.title, fill(l.url, **values), l.at) for l in (*gcp.documentation.links, *policy.links)]
+
+
+def logs_url(filter_text: str, project: str) -> str:
+    return f"https://console.cloud.google.com/logs/query;query={quote(filter_text, safe='')}?project={quote(project)}"
+
+
+def _response(level: SeverityLevel) -> str:
+    text = f"within {human_minutes(level.response_business_minutes)} during business hours"
+    if level.response_always_minutes:
+        text += f", {human_minutes(level.response_always_minutes)} 24/7"
+    return text
+
+
+def _condition_lines(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
+    lines = [f"- **{cond.title}** (`{condition_text(gcp, cond)}`)"]
+    if cond.source == "query":
+        query = gcp.query(cond.ref)
+        body = promql_condition(gcp, cond, ctx.gcp_env) if query.promql else metric_filter(gcp, cond.ref, ctx.gcp_env)
+        lines += [f"  {query.description}", "", "  ```", f"  {body}", "  ```"]
+    elif cond.source == "log_metric":
+        metric = gcp.log_metric(cond.ref)
+        lines += [f"  Log-based metric `{cond.ref}`: {metric.description}",
+                  f"  [Matching log entries]({logs_url(log_metric_filter(gcp, cond.ref, ctx.gcp_env), ctx.project)})"]
+    elif cond.source == "uptime_check":
+        check = gcp.uptime_check(cond.ref)
+        lines += [f"  Uptime check `{check.id}` of `{check.path}`: value is the number of regions failing."]
+    else:
+        lines += [f"  SLO `{cond.ref}` ({gcp.slo(cond.ref).title}): value is the error-budget burn rate."]
+    return lines
+
+
+def documentation(model: Model, policy: AlertPolicySpec, ctx: StackContext) -> tuple[str, str]:
+    """(subject, markdown content) of a policy in one stack."""
+    gcp = model.gcp
+    level = model.severity(policy.severity)
+    env = ctx.env
+    subject = f"[{level.id} {level.name}] {policy.title} ({env.id})"
+    out = [
+        f"## {policy.title}",
+        "",
+        f"**What fired:** {policy.summary}",
+        "",
+        f"**Level:** {level.id} {level.name} ({level.summary}). Respond {_response(level)}; "
+        f"open incidents notify again every {human_minutes(level.renotify_minutes)}.",
+        "",
+        f"**Where:** {env.name}, Cloud Run service `{ctx.gcp_env.cloud_run_service}` in project `{ctx.project}`. "
+        f"[Service logs]({logs_url(service_scope(ctx.gcp_env), ctx.project)}): "
+        "follow one request by its `jsonPayload.correlation_id`.",
+        "",
+        "### Conditions" + (" (any of)" if len(policy.conditions) > 1 else ""),
+    ]
+    for cond in policy.conditions:
+        out += _condition_lines(gcp, cond, ctx)
+    if level.actions:
+        out += ["", f"### Actions ({level.id})"] + [f"{n}. {a}" for n, a in enumerate(level.actions, 1)]
+    out += ["", "### Initial assessment (first 5 minutes)"] + [f"- [ ] {s}" for s in gcp.documentation.initial_assessment]
+    out += ["", "### Detailed investigation"] + [f"- [ ] {s}" for s in gcp.documentation.investigation]
+    if policy.notes:
+        out += ["", "### Known causes"] + [f"- {n}" for n in policy.notes]
+    return subject, "\n".join(out) + "\n"
+
+
+# ---- routing ---------------------------------------------------------------------------
+
+def channel_ids(gcp: GcpMonitoring, routes, enabled) -> list[str]:
+    """Ids of the channels that stand for ``routes`` (a Routes), in YAML order.
+
+    ``enabled(channel)`` says whether a channel with an ``enabled_config`` is on in this stack.
+    """
+    chosen = []
+    for ch in gcp.channels:
+        if ch.enabled_config and not enabled(ch):
+            continue
+        if (ch.type == "slack" and ch.slack_channel in routes.slack) or (
+            ch.type == "email" and ch.recipient in routes.email) or (ch.type == "pagerduty" and routes.pagerduty):
+            chosen.append(ch.id)
+    return chosen

@@ -1,0 +1,100 @@
+"""Every id gcp_monitoring.yaml names exists: levels, teams, Slack channels, recipients,
+queries, log-based metrics and their labels, uptime checks and SLOs.
+
+Passing::
+
+    cloud_severity: {P0: CRITICAL}
+    notification_channels: [{id: slack-alerts, type: slack, slack_channel: alerts, ...}]
+    alert_policies:
+      - {id: service-unavailable, severity: P0, team: devops,
+         conditions: [{id: c, query: error_ratio, ...}], ...}
+
+Failing (no level P5; P3 has no Cloud Monitoring severity; no Slack channel
+``ops``; no query ``error_rate``; ``region`` is not a label of the metric)::
+
+    notification_channels: [{id: slack-ops, type: slack, slack_channel: ops, ...}]
+    alert_policies:
+      - {id: a, severity: P5, conditions: [{id: c, query: error_rate, ...}], ...}
+      - {id: b, severity: P3, conditions: [{id: c, log_metric: cache_errors, labels: {region: eu}, ...}], ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...problems import Problem
+
+
+def _known(ids) -> str:
+    return ", ".join(sorted(ids)) or "none"
+
+
+def check(model) -> Iterator[Problem]:
+    gcp = model.gcp
+    if gcp is None:
+        return
+    levels = {l.id for l in model.severity_levels}
+    teams = {t.id for t in model.teams}
+    slack = {c.id for c in model.slack_channels}
+    recipients = {r.id: r for r in model.recipients}
+    for level in gcp.cloud_severity:
+        if level not in levels:
+            yield gcp.at.problem(f"cloud_severity names level '{level}', which severity_levels does not define "
+                                 f"(levels: {_known(levels)})", "cloud_severity", level, key=True)
+    for ch in gcp.channels:
+        if ch.type == "slack" and ch.slack_channel not in slack:
+            yield ch.at.problem(f"unknown Slack channel '{ch.slack_channel}' (channels: {_known(slack)})", "slack_channel")
+        if ch.type == "email":
+            recipient = recipients.get(ch.recipient)
+            if recipient is None:
+                yield ch.at.problem(f"unknown recipient '{ch.recipient}' (recipients: {_known(recipients)})", "recipient")
+            elif not recipient.address_config:
+                yield ch.at.problem(f"recipient '{ch.recipient}' has no address_config, so it cannot be e-mailed", "recipient")
+    for policy in gcp.policies:
+        if policy.severity not in levels:
+            yield policy.at.problem(f"unknown severity level '{policy.severity}' (levels: {_known(levels)})", "severity")
+        elif policy.severity not in gcp.cloud_severity:
+            yield policy.at.problem(
+                f"level '{policy.severity}' has no Cloud Monitoring severity in cloud_severity "
+                f"(mapped: {_known(gcp.cloud_severity)})", "severity")
+        if policy.team not in teams:
+            yield policy.at.problem(f"unknown team '{policy.team}' (teams: {_known(teams)})", "team")
+        for cond in policy.conditions:
+            yield from _condition(gcp, cond)
+    if gcp.dashboard:
+        for widget in gcp.dashboard.widgets:
+            yield from _ref(gcp, widget, widget.source, widget.ref)
+            metric = gcp.log_metric(widget.ref) if widget.source == "log_metric" else None
+            if metric is not None:
+                keys = {l.key for l in metric.labels}
+                for n, key in enumerate(widget.group_by):
+                    if key not in keys:
+                        yield widget.at.problem(f"'{key}' is not a label of log metric '{metric.id}' "
+                                                f"(labels: {_known(keys)})", "group_by", n)
+
+
+_WHAT = {"query": ("query", "queries"), "log_metric": ("log metric", "log_metrics"),
+         "uptime_check": ("uptime check", "uptime_checks"), "slo_burn_rate": ("SLO", "slos")}
+
+
+def _ref(gcp, obj, source: str, ref: str) -> Iterator[Problem]:
+    what, section = _WHAT[source]
+    found = {"query": gcp.query, "log_metric": gcp.log_metric, "uptime_check": gcp.uptime_check,
+             "slo_burn_rate": gcp.slo}[source](ref)
+    if found is None:
+        known = [x.id for x in getattr(gcp, section)]
+        yield obj.at.problem(f"unknown {what} '{ref}' ({section}: {_known(known)})", source)
+
+
+def _condition(gcp, cond) -> Iterator[Problem]:
+    yield from _ref(gcp, cond, cond.source, cond.ref)
+    if cond.labels and cond.source != "log_metric":
+        yield cond.at.problem("labels filters only log_metric conditions", "labels")
+        return
+    metric = gcp.log_metric(cond.ref) if cond.source == "log_metric" else None
+    if metric is not None:
+        keys = {l.key for l in metric.labels}
+        for key in cond.labels:
+            if key not in keys:
+                yield cond.at.problem(f"'{key}' is not a label of log metric '{metric.id}' (labels: {_known(keys)})",
+                                      "labels", key, key=True)

@@ -1,0 +1,96 @@
+"""Helpers of the tests/test_gcp_*.py files: the real model, plans of it, temporary copies.
+
+Plans run the real program under Pulumi's mocks (errorops.plan.runner.plan_stack).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from errorops.model.types import Model, StackFile
+from errorops.pipeline import REPO_ROOT, check_repository, load_model
+from errorops.plan.runner import StackPlan, plan_stack
+
+GCP_FILE = "gcp_monitoring.yaml"
+
+
+@lru_cache(maxsize=None)
+def model() -> Model:
+    return load_model()
+
+
+def stack(name: str) -> StackFile:
+    return next(s for s in model().stacks if s.name == name)
+
+
+def stack_names() -> list[str]:
+    return sorted(s.name for s in model().stacks)
+
+
+def env_of(stack_name: str) -> str:
+    return stack(stack_name).values[model().project_name + ":environment"]
+
+
+@lru_cache(maxsize=None)
+def plan(stack_name: str) -> StackPlan:
+    return plan_stack(model(), stack(stack_name))
+
+
+def with_pagerduty(base: StackFile) -> StackFile:
+    """The stack as it would be with PagerDuty switched on (and what the Sentry side then needs)."""
+    ns = model().project_name + ":"
+    values = dict(base.values)
+    values[ns + "pagerduty"] = True
+    for key in model().config_keys:
+        if "Pagerduty" in key.name or "pagerdutySentry" in key.name:
+            values.setdefault(ns + key.name, "P0000TEST")
+    return dataclasses.replace(base, values=values, secure_keys=base.secure_keys | {ns + "pagerdutyServiceKey"})
+
+
+def resources(p: StackPlan, kind: str) -> dict[str, dict]:
+    """Inputs of the planned resources whose type ends with ``kind``, by logical name."""
+    return {r.name: r.inputs for r in p.resources if r.type.endswith(":" + kind)}
+
+
+def options(p: StackPlan, kind: str) -> dict[str, dict]:
+    return {r.name: r.options for r in p.resources if r.type.endswith(":" + kind)}
+
+
+def channel_ids(policy_inputs: dict) -> list[str]:
+    """The logical names of a policy's channels, from the mock's placeholders."""
+    return [n.rsplit("<id of ", 1)[1].rstrip(">") for n in policy_inputs.get("notificationChannels") or []]
+
+
+def copy_repo(dest: Path) -> Path:
+    """A full copy of the repository's configuration: alert_rules/ and the Pulumi files."""
+    (dest / "alert_rules").mkdir(parents=True)
+    for path in (REPO_ROOT / "alert_rules").glob("*.yaml"):
+        shutil.copy(path, dest / "alert_rules" / path.name)
+    for path in REPO_ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(path, dest / path.name)
+    return dest
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> str:
+    text = path.read_text("utf-8")
+    assert text.count(old) >= count, f"{old!r} not found {count} time(s) in {path.name}"
+    text = text.replace(old, new, count)
+    path.write_text(text, "utf-8")
+    return text
+
+
+def locate(text: str, needle: str, n: int = 1) -> tuple[int, int]:
+    """1-based (line, column) of the n-th occurrence of ``needle``."""
+    index = -1
+    for _ in range(n):
+        index = text.find(needle, index + 1)
+        assert index >= 0, f"{needle!r} occurs fewer than {n} times"
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def problems(root: Path) -> list[str]:
+    result = check_repository(root)
+    return [str(p) for p in result.problems]

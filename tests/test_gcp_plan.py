@@ -1,0 +1,246 @@
+"""Each Google Cloud Monitoring resource's inputs, as the real program declares them under
+Pulumi's mocks, in every stack."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from errorops.model.gcp_render import human_minutes
+from errorops.plan import render_json, render_table
+from gcp_support import channel_ids, env_of, model, options, plan, resources, stack_names
+
+# Policy id -> (Cloud Monitoring severity, condition type, threshold, duration, marker of its data).
+POLICIES = {
+    "service-unavailable": ("CRITICAL", "promql", "> 0.5", "300s", 'response_code_class="5xx"}[1m]'),
+    "error-rate-critical": ("CRITICAL", "promql", "> 0.05", "0s", 'response_code_class="5xx"}[5m]'),
+    "error-rate-high": ("ERROR", "promql", "> 0.02", "0s", 'response_code_class="5xx"}[15m]'),
+    "content-generation-slow": ("ERROR", "promql", "> 60000", "300s", "histogram_quantile(0.95"),
+    "vertex-ai-failing": ("CRITICAL", "threshold", 10, "300s", 'user/integration_failures" AND resource.type="cloud_run_revision" AND metric.label.provider="vertex_ai"'),
+    "elevenlabs-failing": ("CRITICAL", "threshold", 10, "300s", 'metric.label.provider="elevenlabs"'),
+    "content-generation-failures": ("ERROR", "threshold", 5, "0s", "logging.googleapis.com/user/content_generation_failures"),
+    "cache-errors": ("ERROR", "threshold", 10, "0s", "logging.googleapis.com/user/cache_errors"),
+    "cache-hit-ratio-low": ("WARNING", "threshold", 0.8, "900s", "redis.googleapis.com/stats/cache_hit_ratio"),
+    "audit-log-write-failures": ("WARNING", "threshold", 0, "0s", "logging.googleapis.com/user/audit_log_write_failures"),
+    "health-check-failing": ("CRITICAL", "threshold", 1, "60s", 'metric.label.check_id="<id of health>"'),
+    "error-budget-burn": ("WARNING", "threshold", 2, "0s", 'select_slo_burn_rate("projects/'),
+}
+# Channels each level reaches, per environment (environments.yaml notify x severity_levels.yaml routes).
+CHANNELS = {
+    "prod": {"P0": ["slack-alerts", "email-team-lead", "email-on-call-engineer", "email-product-manager"],
+             "P1": ["slack-alerts", "email-team-lead"], "P2": []},
+    "staging": {"P0": ["slack-alerts"], "P1": ["slack-alerts"], "P2": []},
+    "dev": {"P0": ["slack-alerts", "email-team-lead"], "P1": ["slack-alerts", "email-team-lead"], "P2": []},
+}
+RENOTIFY = {"P0": "900s", "P1": "3600s"}
+AUTO_CLOSE = {"P0": "1800s", "P1": "7200s", "P2": "86400s"}
+
+STACKS = stack_names()
+
+
+def _policies(stack: str) -> dict[str, dict]:
+    return resources(plan(stack), "AlertPolicy")
+
+
+def _level(policy: dict) -> str:
+    return policy["userLabels"]["severity"].upper()
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_policy_is_declared_in_every_stack(stack):
+    assert set(_policies(stack)) == set(POLICIES)
+
+
+@pytest.mark.parametrize("policy_id", sorted(POLICIES))
+def test_policy_condition_threshold_and_duration(policy_id):
+    severity, kind, threshold, duration, marker = POLICIES[policy_id]
+    policy = _policies("prod")[policy_id]
+    assert policy["severity"] == severity
+    assert policy["combiner"] == "OR"
+    [cond] = policy["conditions"]
+    assert "conditionMonitoringQueryLanguage" not in cond  # MQL is retired
+    if kind == "promql":
+        prom = cond["conditionPrometheusQueryLanguage"]
+        assert prom["query"].endswith(") " + threshold)
+        assert prom["duration"] == duration
+        assert marker in prom["query"]
+        assert 'service_name="acf-api"' in prom["query"]
+    else:
+        thr = cond["conditionThreshold"]
+        assert thr["thresholdValue"] == threshold
+        assert thr["duration"] == duration
+        assert marker in thr["filter"]
+        assert int(thr["duration"][:-1]) % 60 == 0
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_policies_route_to_their_levels_channels_in_each_environment(stack):
+    expected = CHANNELS[env_of(stack)]
+    for policy_id, policy in _policies(stack).items():
+        level = _level(policy)
+        assert channel_ids(policy) == expected[level], policy_id
+        strategy = policy["alertStrategy"]
+        assert strategy["autoClose"] == AUTO_CLOSE[level]
+        if expected[level]:
+            [per_channel] = strategy["notificationChannelStrategies"]
+            assert per_channel["renotifyInterval"] == RENOTIFY[level]
+            assert per_channel["notificationChannelNames"] == policy["notificationChannels"]
+        else:
+            assert "notificationChannelStrategies" not in strategy
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_user_labels_and_documentation(stack):
+    env = env_of(stack)
+    m = model()
+    org = m.organization.slug
+    project_slug = m.environment(env).project.slug
+    for policy_id, policy in _policies(stack).items():
+        level = m.severity(_level(policy))
+        assert set(policy["userLabels"]) == {"severity", "team", "environment"}
+        assert policy["userLabels"]["environment"] == env
+        doc = policy["documentation"]
+        assert doc["mimeType"] == "text/markdown"
+        assert len(doc["content"]) <= 8192
+        assert doc["subject"].startswith(f"[{level.id} {level.name}]")
+        # Checklists come from the YAML, not from Python.
+        for step in m.gcp.documentation.initial_assessment + m.gcp.documentation.investigation:
+            assert f"- [ ] {step}" in doc["content"]
+        assert f"Respond within {human_minutes(level.response_business_minutes)} during business hours" in doc["content"]
+        links = doc["links"]
+        assert 2 <= len(links) <= 3
+        assert links[0] == {"displayName": "Sentry project",
+                            "url": f"https://sentry.io/organizations/{org}/projects/{project_slug}/"}
+        assert links[1]["displayName"] == "Runbook"
+
+
+def test_p0_documentation_states_both_response_times():
+    doc = _policies("prod")["service-unavailable"]["documentation"]["content"]
+    assert "within 15 minutes during business hours, 30 minutes 24/7" in doc
+    assert "correlation_id" in doc
+
+
+def test_cache_hit_ratio_policy_has_its_own_link_with_the_project_filled_in():
+    links = _policies("prod")["cache-hit-ratio-low"]["documentation"]["links"]
+    assert links[2]["url"].endswith("?project=ai-content-factory-prod")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_notification_channels_of_each_stack(stack):
+    channels = resources(plan(stack), "NotificationChannel")
+    expected = set(CHANNELS[env_of(stack)]["P0"]) | set(CHANNELS[env_of(stack)]["P1"])
+    assert set(channels) == expected
+    slack = channels["slack-alerts"]
+    assert slack["type"] == "slack"
+    assert slack["labels"] == {"channel_name": "#ai-content-factory-alerts"}
+    for name, channel in channels.items():
+        if name.startswith("email-"):
+            assert channel["type"] == "email"
+            assert channel["labels"] == "[secret]"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_log_based_metrics(stack):
+    metrics = resources(plan(stack), "Metric")
+    assert set(metrics) == {"content_generation_failures", "cache_errors", "integration_failures",
+                            "audit_log_write_failures"}
+    for name, metric in metrics.items():
+        assert metric["name"] == name
+        assert metric["filter"].startswith(
+            'resource.type="cloud_run_revision" AND resource.labels.service_name="acf-api" AND (')
+        descriptor = metric["metricDescriptor"]
+        assert (descriptor["metricKind"], descriptor["valueType"]) == ("DELTA", "INT64")
+        extractors = metric.get("labelExtractors") or {}
+        assert {l["key"] for l in descriptor.get("labels") or []} == set(extractors)
+        assert all(v.startswith("EXTRACT(jsonPayload.") for v in extractors.values())
+        assert "correlation_id" not in json.dumps(metric)
+    assert metrics["integration_failures"]["labelExtractors"]["provider"] == "EXTRACT(jsonPayload.provider)"
+    assert 'jsonPayload.event="content_generation_failed"' in metrics["content_generation_failures"]["filter"]
+
+
+def test_log_metric_policies_depend_on_their_metric():
+    opts = options(plan("prod"), "AlertPolicy")
+    assert "content_generation_failures" in opts["content-generation-failures"]["depends_on"]
+    assert "health" in opts["health-check-failing"]["depends_on"]
+    assert "error-rate" in opts["error-budget-burn"]["depends_on"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_uptime_check_of_the_health_endpoint(stack):
+    check = resources(plan(stack), "UptimeCheckConfig")["health"]
+    assert check["httpCheck"]["path"] == "/health"
+    assert check["httpCheck"]["useSsl"] is True
+    assert check["period"] == "60s"
+    assert len(check["selectedRegions"]) >= 3
+    labels = check["monitoredResource"]["labels"]
+    assert labels["project_id"] == f"ai-content-factory-{env_of(stack)}"
+    assert labels["host"] == "<unset errorops:serviceHost>"  # stack config, shown as unset in the plan
+    assert "errorops:serviceHost" in plan(stack).unset_config
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_slo_and_burn_rate_alert(stack):
+    p = plan(stack)
+    service = resources(p, "GenericService")["acf-api"]
+    assert service["basicService"]["serviceType"] == "CLOUD_RUN"
+    slo = resources(p, "Slo")["error-rate"]
+    assert slo["goal"] == 0.99
+    assert slo["service"] == "acf-api"
+    ratio = slo["requestBasedSli"]["goodTotalRatio"]
+    assert 'resource.label.service_name="acf-api"' in ratio["totalServiceFilter"]
+    assert ratio["badServiceFilter"].endswith('metric.label.response_code_class="5xx"')
+    burn = _policies(stack)["error-budget-burn"]["conditions"][0]["conditionThreshold"]
+    project = f"ai-content-factory-{env_of(stack)}"
+    assert burn["filter"] == (f'select_slo_burn_rate("projects/{project}/services/acf-api/'
+                              f'serviceLevelObjectives/error-rate", "86400s")')
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_dashboard_has_the_review_metrics(stack):
+    dashboard = resources(plan(stack), "Dashboard")["error-review"]
+    spec = json.loads(dashboard["dashboardJson"])
+    env = model().environment(env_of(stack))
+    assert spec["displayName"].endswith(f"({env.name})")
+    tiles = spec["mosaicLayout"]["tiles"]
+    titles = [t["widget"]["title"] for t in tiles]
+    assert titles[:4] == ["Error rate (5xx share)", "Latency p95 (ms)", "Redis cache hit ratio",
+                          "Content generation failures / h"]
+    queries = json.dumps(tiles)
+    assert "run_googleapis_com:request_count" in queries and 'service_name=\\"acf-api\\"' in queries
+    assert "logging.googleapis.com/user/content_generation_failures" in queries
+    assert "redis.googleapis.com/stats/cache_hit_ratio" in queries
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_default_log_bucket_retention_in_every_stack(stack):
+    p = plan(stack)
+    env = model().environment(env_of(stack))
+    bucket = resources(p, "ProjectBucketConfig")["default-log-bucket"]
+    assert bucket["bucketId"] == "_Default"
+    assert bucket["retentionDays"] == env.retention_days == 90
+    assert bucket["locked"] is False
+    assert bucket["project"] == f"ai-content-factory-{env.id}"
+    assert options(p, "ProjectBucketConfig")["default-log-bucket"]["protect"] is env.protect
+    assert p.outputs["gcp_log_retention_days"] == 90
+
+
+def test_table_shows_policies_readably():
+    table = render_table.render([plan("prod")], single=True)
+    rows = {line.split()[0]: line for line in table.splitlines() if line.startswith("  ")}
+    assert "CRITICAL  promql:error_ratio[1m] > 0.5 for 5m | -> slack-alerts,email:team-lead+on-call-engineer" \
+           in rows["service-unavailable"]
+    assert "ERROR     promql:error_ratio[15m] > 0.02 for 0s" in rows["error-rate-high"]
+    assert "integration_failures{provider=vertex_ai}[5m] > 10 for 5m" in rows["vertex-ai-failing"]
+    assert "cache_hit_ratio[5m] < 0.8 for 15m | -> none" in rows["cache-hit-ratio-low"]
+    assert "failing_regions[5m] > 1 for 1m" in rows["health-check-failing"]
+    assert "burn_rate(error-rate)[24h] > 2 for 0s" in rows["error-budget-burn"]
+    assert "_Default of ai-content-factory-prod (global): retention 90 days, locked=False" in rows["default-log-bucket"]
+    assert "sensitive=[secret]" in rows["slack-alerts"]
+    for line in table.splitlines():
+        assert len(line) <= render_table.WIDTH
+
+
+def test_json_plan_is_deterministic():
+    first = render_json.render([plan("prod")], single=True)
+    assert first == render_json.render([plan("prod")], single=True)
