@@ -5,6 +5,9 @@ from __future__ import annotations
 import pulumi
 
 from ..model.types import Model
+from .gcp_monitoring import declare_gcp_monitoring
+from .pagerduty import declare_escalation_policies
+from .sentry_alerts import declare_sentry_alerts
 from .sentry_org import declare_sentry_org
 from .settings import read_settings
 
@@ -13,6 +16,9 @@ def declare_stack(model: Model) -> None:
     settings = read_settings(model)
     env = settings.environment
     org = declare_sentry_org(model, settings)
+    alerts = declare_sentry_alerts(model, settings, org)
+    escalations = declare_escalation_policies(model, settings)
+    declare_gcp_monitoring(model, settings)
 
     pulumi.export("environment", env.id)
     pulumi.export("sentry_project", org.project.slug)
@@ -21,3 +27,9 @@ def declare_stack(model: Model) -> None:
     pulumi.export("retention_days", env.retention_days)
     pulumi.export("slack_integration_id", org.slack_integration_id)
     pulumi.export("teams", sorted(t.id for t in model.teams) if settings.owns_organization else [])
+    pulumi.export("sentry_alerts", sorted(alerts))
+    pulumi.export(
+        "pagerduty",
+        f"escalation policies: {', '.join(sorted(escalations))}" if settings.pagerduty
+        else "not configured: nothing PagerDuty is declared",
+    )

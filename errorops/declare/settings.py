@@ -21,10 +21,17 @@ class StackSettings:
     gcp_project: str
     # Recipient id -> secret Output of the address, or None where the stack does not set it.
     recipient_addresses: dict[str, pulumi.Output | None]
+    # Recipient id -> Sentry user id, or None where unset.
+    sentry_user_ids: dict[str, str | None]
+    # Recipient id -> PagerDuty user id, or None where unset.
+    pagerduty_user_ids: dict[str, str | None]
     # Slack channel id (YAML) -> Slack's channel id, or None where unset.
     slack_channel_ids: dict[str, str | None]
     # Whether this stack creates the organisation-wide resources (teams).
     owns_organization: bool
+    # Whether this stack pages through PagerDuty, and the Sentry-side PagerDuty service id.
+    pagerduty: bool
+    pagerduty_sentry_service_id: str
 
 
 def read_settings(model: Model) -> StackSettings:
@@ -41,7 +48,12 @@ def read_settings(model: Model) -> StackSettings:
         environment=known[env_id],
         sentry_organization=config.require("sentryOrganization"),
         gcp_project=pulumi.Config("gcp").require("project"),
-        recipient_addresses={r.id: config.get_secret(r.address_config) for r in model.recipients},
+        recipient_addresses={r.id: config.get_secret(r.address_config) for r in model.recipients if r.address_config},
+        sentry_user_ids={r.id: config.get(r.sentry_user_config) for r in model.recipients if r.sentry_user_config},
+        pagerduty_user_ids={r.id: config.get(r.pagerduty_user_config) or None
+                            for r in model.recipients if r.pagerduty_user_config},
         slack_channel_ids={c.id: config.get(c.channel_id_config) for c in model.slack_channels},
         owns_organization=env_id == model.organization.owner_environment,
+        pagerduty=config.require_bool("pagerduty"),
+        pagerduty_sentry_service_id=config.require("pagerdutySentryServiceId"),
     )

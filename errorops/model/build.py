@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from ..load.sources import Sources
 from ..load.yaml_source import Document
+from .build_gcp import build_gcp
+from .build_sentry import build_sentry_alerting
 from .types import (
     At,
     ConfigKey,
     Environment,
+    EscalationStep,
     Model,
     Notify,
     Organization,
@@ -51,8 +54,11 @@ def _severity(item: dict, at: At) -> SeverityLevel:
     r, t = item["routes"], item["response_time"]
     return SeverityLevel(
         item["id"], item["name"], item.get("summary", ""), t["business_hours_minutes"], t.get("always_minutes"),
-        item["renotify_minutes"], tuple(item["criteria"]), tuple(item["actions"]),
-        Routes(tuple(r["slack"]), tuple(r["email"]), r["github_issue"], r["pagerduty"]), at,
+        item["renotify_minutes"], item["sentry_priority"], tuple(item["criteria"]), tuple(item["actions"]),
+        Routes(tuple(r["slack"]), tuple(r["email"]), r["github_issue"], r["pagerduty"]),
+        tuple(EscalationStep(tuple(e["notify"]), e["escalate_after_minutes"], At(at.doc, at.path + ("escalation", n)))
+              for n, e in enumerate(item.get("escalation", ()))),
+        at,
     )
 
 
@@ -60,7 +66,8 @@ def _config_keys(project: Document | None) -> tuple[ConfigKey, ...]:
     if project is None:
         return ()
     return tuple(
-        ConfigKey(name, spec["type"], spec.get("secret", False), "default" in spec, At(project, ("config", name)))
+        ConfigKey(name, spec["type"], spec.get("secret", False), "default" in spec, spec.get("default"),
+                  At(project, ("config", name)))
         for name, spec in sorted(project.data.get("config", {}).items())
     )
 
@@ -88,8 +95,11 @@ def build_model(sources: Sources, kinds: dict[str, tuple[Document, ...]]) -> Mod
             SlackChannel(c["id"], c["name"], c["channel_id_config"], At(doc, ("slack", "channels", n)))
             for doc in targets for n, c in enumerate(doc.data["slack"]["channels"])
         ),
-        recipients=tuple(Recipient(i["id"], i["name"], i["address_config"], at) for i, at in _items(targets, "recipients")),
+        recipients=tuple(Recipient(i["id"], i["name"], i.get("address_config"), i.get("sentry_user_config"),
+                                       i.get("pagerduty_user_config"), at) for i, at in _items(targets, "recipients")),
         config_keys=_config_keys(sources.project),
         stacks=tuple(_stack(name, doc) for name, doc in sorted(sources.stacks.items())),
         files_by_kind=kinds,
+        sentry=build_sentry_alerting(kinds),
+        gcp=build_gcp(kinds.get("gcp_monitoring", ())),
     )

@@ -7,10 +7,14 @@ can name the line and column of any of its fields.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..load.yaml_source import Document, PathKey
 from ..problems import Problem
+
+if TYPE_CHECKING:
+    from .sentry import SentryAlerting
+    from .gcp import GcpMonitoring
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,13 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class EscalationStep:
+    notify: tuple[str, ...]
+    escalate_after_minutes: int
+    at: At = _at()
+
+
+@dataclass(frozen=True)
 class SeverityLevel:
     id: str
     name: str
@@ -101,9 +112,11 @@ class SeverityLevel:
     response_business_minutes: int
     response_always_minutes: int | None
     renotify_minutes: int
+    sentry_priority: str
     criteria: tuple[str, ...]
     actions: tuple[str, ...]
     routes: Routes
+    escalation: tuple[EscalationStep, ...] = ()
     at: At = _at()
 
     @property
@@ -125,9 +138,13 @@ class SlackChannel:
 
 @dataclass(frozen=True)
 class Recipient:
+    """A role. Each config key is optional: a role is reached only in the ways it has keys for."""
+
     id: str
     name: str
-    address_config: str
+    address_config: str | None
+    sentry_user_config: str | None
+    pagerduty_user_config: str | None
     at: At = _at()
 
 
@@ -148,6 +165,7 @@ class ConfigKey:
     type: str
     secret: bool
     has_default: bool
+    default: Any = None
     at: At = _at()
 
 
@@ -176,8 +194,11 @@ class Model:
     recipients: tuple[Recipient, ...]
     config_keys: tuple[ConfigKey, ...]
     stacks: tuple[StackFile, ...]
+    sentry: SentryAlerting
     # Documents of each kind, for checks about the files themselves (e.g. a kind given twice).
     files_by_kind: dict[str, tuple[Document, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # alert_rules/gcp_monitoring.yaml (Google Cloud Monitoring); None where the repository has none.
+    gcp: GcpMonitoring | None = None
 
     def environment(self, env_id: str) -> Environment:
         return next(e for e in self.environments if e.id == env_id)

@@ -7,6 +7,7 @@ results of lookups, each a clearly marked placeholder.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +19,31 @@ COMPUTED = "<computed at deploy>"
 _COMPUTED_OUTPUTS: dict[str, tuple[str, ...]] = {
     "sentry:index/sentryKey:SentryKey": ("dsnPublic", "dsnSecret", "dsnCsp", "public", "secret", "projectId"),
     "sentry:index/sentryProject:SentryProject": ("internalId", "projectId"),
+    "sentry:index/sentryTeam:SentryTeam": ("internalId",),
+    "pulumi-python:dynamic/sentry:Monitor": ("sentry_id",),
+    "pulumi-python:dynamic/sentry:Alert": ("sentry_id",),
 }
 
 
 def register_computed_outputs(type_token: str, *names: str) -> None:
     """Declares outputs of a resource type that only the provider can compute."""
     _COMPUTED_OUTPUTS[type_token] = tuple(sorted({*_COMPUTED_OUTPUTS.get(type_token, ()), *names}))
+
+
+# Computed outputs whose placeholder names its resource ({name}, and {project} from its
+# inputs), so that a plan shows which resource a reference points at.
+_COMPUTED_TEMPLATES: dict[str, dict[str, str]] = {
+    "gcp:monitoring/notificationChannel:NotificationChannel": {
+        "name": "projects/{project}/notificationChannels/<id of {name}>",
+    },
+    "gcp:monitoring/alertPolicy:AlertPolicy": {"name": "projects/{project}/alertPolicies/<id of {name}>"},
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": {"uptimeCheckId": "<id of {name}>"},
+}
+
+
+def register_computed_template(type_token: str, output: str, template: str) -> None:
+    """Like register_computed_outputs, with a placeholder made from ``template``."""
+    _COMPUTED_TEMPLATES.setdefault(type_token, {})[output] = template
 
 
 @dataclass
@@ -48,6 +68,8 @@ class RecordingMocks(mocks.Mocks):
 
     def new_resource(self, args: mocks.MockResourceArgs):
         outputs = dict(args.inputs)
+        for name, template in _COMPUTED_TEMPLATES.get(args.typ, {}).items():
+            outputs.setdefault(name, template.format(name=args.name, project=args.inputs.get("project", "<project>")))
         for name in _COMPUTED_OUTPUTS.get(args.typ, ()):
             outputs.setdefault(name, COMPUTED)
         return f"<id of {args.name}>", outputs
@@ -57,6 +79,29 @@ class RecordingMocks(mocks.Mocks):
         result = {**args.args, "id": placeholder, "internalId": placeholder}
         self.lookups.append(Lookup(args.token, dict(args.args), result))
         return result, []
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return None
+
+
+def _closing_thread_loop(call, request):
+    """Run a mock-monitor call and close the event loop it made for its worker thread.
+
+    The SDK's mock monitor gives each worker thread a loop it never closes; left
+    to the garbage collector at exit, they print errors after a clean plan.
+    """
+    before = _thread_loop()
+    try:
+        return call(request)
+    finally:
+        loop = _thread_loop()
+        if loop is not None and loop is not before and not loop.is_running():
+            loop.close()
+            asyncio.set_event_loop(None)
 
 
 @dataclass
@@ -69,7 +114,13 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(recording)
         self.registrations = []
 
+    def Invoke(self, request: Any):
+        return _closing_thread_loop(super().Invoke, request)
+
     def RegisterResource(self, request: Any):
+        return _closing_thread_loop(self._register, request)
+
+    def _register(self, request: Any):
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             from pulumi.runtime import rpc

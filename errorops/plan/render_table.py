@@ -8,7 +8,7 @@ from typing import Any
 from .runner import StackPlan
 from .summaries import SUMMARIES
 
-WIDTH = 120
+WIDTH = 200
 
 def _value(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,18 +47,28 @@ class StackPlan:
         }
 
 
+def _config_text(value: Any) -> str:
+    """Config values reach a program as text, booleans in lower case."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def _stack_config(model: Model, stack: StackFile) -> tuple[dict[str, str], list[str], list[str]]:
     """Config for the mock run: the stack's plain values, placeholders for secrets and unset keys."""
     ns = model.project_name + ":"
-    config = {k: v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
-              for k, v in stack.values.items()}
+    config = {k: _config_text(v) for k, v in stack.values.items()}
     secret_keys = sorted(stack.secure_keys)
     for key in secret_keys:
         config[key] = SECRET_PLACEHOLDER
     unset = []
     for key in model.config_keys:
         full = ns + key.name
-        if full in config or key.has_default:
+        if full in config:
+            continue
+        if key.has_default:
+            # As the CLI does: Pulumi.yaml's default stands in for an unset key.
+            config[full] = _config_text(key.default)
             continue
         unset.append(full + (" (secret)" if key.secret else ""))
         config[full] = SECRET_PLACEHOLDER if key.secret else f"<unset {full}>"
@@ -97,7 +108,8 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
             PlannedResource(
                 r.type,
                 r.name,
-                mask(r.inputs),
+                # __provider is a dynamic resource's pickled provider: engine plumbing, not input.
+                mask({k: v for k, v in r.inputs.items() if not k.startswith("__")}),
                 {
                     **{k: v for k, v in r.options.items() if v and k not in ("parent", "depends_on")},
                     "protect": r.options["protect"],

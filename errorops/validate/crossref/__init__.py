@@ -5,9 +5,16 @@ assume shapes and concentrate on meaning: ids that must resolve, ids that must
 be unique, files that must agree with each other.
 """
 
-from . import config_keys, known_references, stack_files, unique_ids
+from . import config_keys, known_references, sentry_rules, stack_files, unique_ids
+from . import (
+    gcp_condition_count, gcp_config_keys, gcp_documentation, gcp_durations, gcp_environments, gcp_expressions,
+    gcp_links, gcp_log_metric_labels, gcp_references, gcp_routes, gcp_unique_ids, gcp_user_labels,
+)
 
-RULES = (unique_ids, known_references, config_keys, stack_files)
+RULES = (unique_ids, known_references, config_keys, stack_files, sentry_rules)
+# Google Cloud Monitoring (alert_rules/gcp_monitoring.yaml); each does nothing where that file is absent.
+RULES += (gcp_unique_ids, gcp_environments, gcp_references, gcp_routes, gcp_config_keys, gcp_durations,
+          gcp_condition_count, gcp_user_labels, gcp_expressions, gcp_log_metric_labels, gcp_links, gcp_documentation)
 
 
 def check_all(model):

@@ -41,6 +41,8 @@ def check(model) -> Iterator[Problem]:
     for level in model.severity_levels:
         yield from _unknown(level.at, level.routes.slack, channels, "Slack channel", ("routes", "slack"))
         yield from _unknown(level.at, level.routes.email, recipients, "recipient", ("routes", "email"))
+        for step in level.escalation:
+            yield from _unknown(step.at, step.notify, recipients, "recipient", ("notify",))
     for env in model.environments:
         yield from _unknown(env.at, env.notify.email, recipients, "recipient", ("notify", "email"))
     org = model.organization

@@ -20,14 +20,14 @@ from collections.abc import Iterable, Iterator
 from ...problems import Problem
 
 
-def _duplicates(kind: str, items: Iterable, key=lambda item: item.id) -> Iterator[Problem]:
+def _duplicates(kind: str, items: Iterable, field: str = "id") -> Iterator[Problem]:
     first: dict = {}
     for item in items:
-        value = key(item)
+        value = getattr(item, field)
         if value in first:
             seen = first[value].at.problem("")
             yield item.at.problem(
-                f"duplicate {kind} '{value}' (first defined at {seen.path}:{seen.line}:{seen.column})", "id"
+                f"duplicate {kind} '{value}' (first defined at {seen.path}:{seen.line}:{seen.column})", field
             )
         else:
             first[value] = item
@@ -36,10 +36,12 @@ def _duplicates(kind: str, items: Iterable, key=lambda item: item.id) -> Iterato
 def check(model) -> Iterator[Problem]:
     yield from _duplicates("team id", model.teams)
     yield from _duplicates("environment id", model.environments)
-    yield from _duplicates("Sentry project slug", (e.project for e in model.environments), key=lambda p: p.slug)
+    yield from _duplicates("Sentry project slug", (e.project for e in model.environments), "slug")
     yield from _duplicates("Slack channel id", model.slack_channels)
     yield from _duplicates("recipient id", model.recipients)
     yield from _duplicates("severity level", model.severity_levels)
+    yield from _duplicates("error type id", model.sentry.error_types)
+    yield from _duplicates("Sentry rule id", model.sentry.rules)
     for kind in ("organization", "notification_targets"):
         docs = model.files_by_kind.get(kind, ())
         for doc in docs[1:]:

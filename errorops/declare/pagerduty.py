@@ -1,0 +1,51 @@
+"""The escalation ladder of each paging level, as a PagerDuty escalation policy.
+
+Declared only in stacks that page (config `pagerduty: true`); elsewhere nothing
+PagerDuty exists and the plan says so.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_pagerduty as pagerduty
+
+from ..model.types import Model
+from .settings import StackSettings
+
+
+def declare_escalation_policies(model: Model, settings: StackSettings) -> dict[str, pagerduty.EscalationPolicy]:
+    if not settings.pagerduty:
+        return {}
+    env = settings.environment
+    recipients = {r.id: r for r in model.recipients}
+    missing = sorted(
+        f"{model.project_name}:{recipients[r].pagerduty_user_config}"
+        for level in model.severity_levels for step in level.escalation for r in step.notify
+        if not settings.pagerduty_user_ids.get(r)
+    )
+    if missing:
+        raise pulumi.RunError(
+            f"stack '{settings.stack}' pages through PagerDuty but these PagerDuty user ids are unset: "
+            + ", ".join(missing)
+        )
+    policies = {}
+    for level in model.severity_levels:
+        if not (level.escalation and level.routes_in(env).pagerduty):
+            continue
+        policies[level.id] = pagerduty.EscalationPolicy(
+            f"escalation-{level.id.lower()}-{env.id}",
+            name=f"AI Content Factory {level.id} {level.name} ({env.id})",
+            description=f"{level.id} escalation ladder of the error-management process; managed by errorops.",
+            num_loops=0,
+            rules=[
+                pagerduty.EscalationPolicyRuleArgs(
+                    escalation_delay_in_minutes=step.escalate_after_minutes,
+                    targets=[
+                        pagerduty.EscalationPolicyRuleTargetArgs(type="user_reference", id=settings.pagerduty_user_ids[r])
+                        for r in step.notify
+                    ],
+                )
+                for step in level.escalation
+            ],
+        )
+    return policies

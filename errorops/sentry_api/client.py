@@ -1,0 +1,210 @@
+"""A small client for Sentry's REST API: auth, retries, rate limits, deprecations, pagination."""
+
+from __future__ import annotations
+
+import functools
+import ssl
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import certifi
+import httpx
+
+MAX_RATE_LIMIT_WAIT = 60.0
+BACKOFF_BASE = 0.5
+BACKOFF_MAX = 30.0
+BODY_LIMIT = 500
+USER_AGENT = "errorops-sentry-api"
+
+# A POST that failed this way never reached Sentry's view code, so repeating it cannot create
+# a duplicate monitor or alert. Other failures of a POST may have created the object already.
+_POST_RETRY_STATUSES = {429, 502, 503, 504}
+_POST_RETRY_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+class SentryApiError(Exception):
+    """Sentry refused or failed a request; the message names the resource and the answer."""
+
+    def __init__(self, message: str, *, status: int | None, method: str, path: str, body: str = "", resource: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.method = method
+        self.path = path
+        self.body = body
+        self.resource = resource
+
+
+class SentryDeprecatedEndpoint(SentryApiError):
+    """Sentry has retired, or announced the retirement of, the endpoint."""
+
+    def __init__(self, message: str, *, date: str, replacement: str, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.date = date
+        self.replacement = replacement
+
+
+def normalize_base_url(base_url: str) -> str:
+    """Accept "https://host", "https://host/api/" (the Terraform provider's form) or ".../api/0/"."""
+    url = base_url.strip().rstrip("/")
+    for suffix in ("/api/0", "/api"):
+        if url.endswith(suffix):
+            url = url[: -len(suffix)]
+    return url
+
+
+class SentryClient:
+    """Talks to one Sentry host; opens a fresh connection per request, holds no socket."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        max_retries: int = 4,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], float] = time.time,
+    ):
+        self.base_url = normalize_base_url(base_url)
+        self._token = token
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._sleep = sleep
+        self._now = now
+
+    def __repr__(self) -> str:
+        return f"SentryClient({self.base_url!r})"
+
+    def get(self, path: str, params: dict | None = None, *, resource: str = "") -> Any:
+        return self._json(self.request("GET", path, params=params, resource=resource), resource)
+
+    def post(self, path: str, body: dict, *, resource: str = "") -> Any:
+        return self._json(self.request("POST", path, json=body, resource=resource), resource)
+
+    def put(self, path: str, body: dict, *, resource: str = "") -> Any:
+        return self._json(self.request("PUT", path, json=body, resource=resource), resource)
+
+    def delete(self, path: str, *, resource: str = "") -> None:
+        self.request("DELETE", path, resource=resource)
+
+    def paginate(self, path: str, params: dict | None = None, *, resource: str = "") -> Iterator[Any]:
+        """Every item of a list endpoint, following Link rel="next" while results="true"."""
+        params = {"per_page": 100, **(params or {})}
+        while True:
+            response = self.request("GET", path, params=params, resource=resource)
+            yield from self._json(response, resource)
+            nxt = response.links.get("next", {})
+            if nxt.get("results") != "true" or not nxt.get("cursor"):
+                return
+            # Reuse our own host and path with the cursor rather than the advertised URL, so the
+            # token only ever goes to the configured host.
+            params = {**params, "cursor": nxt["cursor"]}
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        resource: str = "",
+    ) -> httpx.Response:
+        """Send one request, retrying what is safe to retry, and raise on any failure."""
+        method = method.upper()
+        if not path.startswith("/"):
+            raise ValueError(f"path must start with '/': {path!r}")
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, path, params, json)
+            except httpx.TransportError as exc:
+                if attempt < self._max_retries and (method != "POST" or isinstance(exc, _POST_RETRY_ERRORS)):
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                summary = (
+                    f"could not reach Sentry for {method} {path} after {attempt + 1} attempt(s): "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                raise self._error(summary, None, method, path, "", resource) from exc
+
+            status = response.status_code
+            if status == 410 or _deprecation_headers(response):
+                raise self._deprecated(response, method, path, resource)
+            if status < 300:
+                return response
+            retryable = status == 429 or (status >= 500 and (method != "POST" or status in _POST_RETRY_STATUSES))
+            if retryable and attempt < self._max_retries:
+                self._sleep(self._rate_limit_wait(response, attempt) if status == 429 else self._backoff(attempt))
+                attempt += 1
+                continue
+            gave_up = f" (gave up after {attempt + 1} attempts)" if retryable else ""
+            summary = f"Sentry answered {status} to {method} {path}{gave_up}"
+            raise self._error(summary, status, method, path, response.text, resource)
+
+    def _send(self, method: str, path: str, params: dict | None, json: Any) -> httpx.Response:
+        headers = {
+            "Authorization": f"Bearer {self._token}",
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        with httpx.Client(base_url=self.base_url, timeout=self._timeout, headers=headers, verify=_tls()) as http:
+            return http.request(method, path, params=params, json=json)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(BACKOFF_BASE * 2**attempt, BACKOFF_MAX)
+
+    def _rate_limit_wait(self, response: httpx.Response, attempt: int) -> float:
+        # Sentry's REST 429 carries no Retry-After; the fixed window ends at this epoch second.
+        reset = response.headers.get("X-Sentry-Rate-Limit-Reset")
+        try:
+            wait = float(reset) - self._now()
+        except (TypeError, ValueError):
+            return self._backoff(attempt)
+        return min(max(wait, 0.0), MAX_RATE_LIMIT_WAIT)
+
+    def _deprecated(self, response: httpx.Response, method: str, path: str, resource: str) -> SentryDeprecatedEndpoint:
+        date = response.headers.get("X-Sentry-Deprecation-Date", "unknown")
+        replacement = response.headers.get("X-Sentry-Replacement-Endpoint", "unknown")
+        summary = (
+            f"Sentry has retired {method} {path} (deprecation date: {date}; "
+            f"replacement endpoint: {replacement}); it answered {response.status_code}"
+        )
+        return self._error(
+            summary, response.status_code, method, path, response.text, resource,
+            cls=SentryDeprecatedEndpoint, date=date, replacement=replacement,
+        )
+
+    def _error(self, summary: str, status, method, path, body, resource, *, cls=SentryApiError, **extra):
+        body = self._redact(body)
+        if len(body) > BODY_LIMIT:
+            body = body[:BODY_LIMIT] + f"… ({len(body)} characters)"
+        message = self._redact(summary) + (f": {body}" if body else "")
+        if resource:
+            message = f"{resource}: {message}"
+        return cls(message, status=status, method=method, path=path, body=body, resource=resource, **extra)
+
+    def _redact(self, text: str) -> str:
+        # A proxy or debug page may echo the request headers back.
+        return text.replace(self._token, "[token]") if self._token else text
+
+    def _json(self, response: httpx.Response, resource: str) -> Any:
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            method, path = response.request.method, response.request.url.path
+            summary = f"Sentry's answer to {method} {path} is not JSON"
+            raise self._error(summary, response.status_code, method, path, response.text, resource) from None
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle costs tens of milliseconds; a context holds no socket, so share it.
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _deprecation_headers(response: httpx.Response) -> bool:
+    return "X-Sentry-Deprecation-Date" in response.headers or "X-Sentry-Replacement-Endpoint" in response.headers

@@ -1,0 +1,271 @@
+"""Pulumi dynamic resources for Sentry monitors (detectors) and alerts (workflows).
+
+Importing this module reads no configuration and opens no socket: Pulumi's provider process
+imports it to unpickle the providers, which are pickled by reference to these classes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, Optional
+from urllib.parse import quote
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.runtime.rpc import UNKNOWN
+
+from . import openapi
+from .client import SentryApiError, SentryClient
+from .default_alert import is_default_alert
+from .payloads import changed_keys, contains, detector_as_request, project, restore_ints, workflow_as_request
+
+DEFAULT_BASE_URL = "https://sentry.io"
+TOKEN_ENV, BASE_URL_ENV = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL"
+TOKEN_CONFIG, BASE_URL_CONFIG = "sentry:token", "sentry:baseUrl"
+
+PROJECT_DETECTORS = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"
+DETECTOR = "/api/0/organizations/{organization_id_or_slug}/detectors/{detector_id}/"
+WORKFLOWS = "/api/0/organizations/{organization_id_or_slug}/workflows/"
+WORKFLOW = "/api/0/organizations/{organization_id_or_slug}/workflows/{workflow_id}/"
+
+
+class MissingSentryToken(Exception):
+    """No token in the stack config nor in the environment."""
+
+
+class PayloadDiff(DiffResult):
+    """A DiffResult that also lists which payload keys changed ("payload" when not yet known)."""
+
+    def __init__(self, changed: list[str], replaces: list[str]):
+        super().__init__(changes=bool(changed or replaces), replaces=replaces)
+        self.changed_keys = changed
+
+
+# Which path parameter of Sentry's templates each scope input fills.
+_PATH_PARAMS = {"organization": "organization_id_or_slug", "project": "project_id_or_slug"}
+
+
+def _path(template: str, **values: str) -> str:
+    return template.format(**{k: quote(str(v), safe="") for k, v in values.items()})
+
+
+class _SentryProvider(ResourceProvider):
+    """Shared plumbing; holds only the Pulumi resource name so it pickles small and safe."""
+
+    kind = ""
+    scope: tuple[str, ...] = ("organization",)
+
+    def __init__(self, resource_name: str):
+        super().__init__()
+        self.resource_name = resource_name
+
+    @property
+    def label(self) -> str:
+        return f"sentry:{self.kind} '{self.resource_name}'"
+
+    def configure(self, req: ConfigureRequest) -> None:
+        # Runs only in the provider process, after unpickling, so the token is never pickled.
+        self._stack_config = {"token": req.config.get(TOKEN_CONFIG), "baseUrl": req.config.get(BASE_URL_CONFIG)}
+
+    def client(self) -> SentryClient:
+        config = getattr(self, "_stack_config", {})
+        token = config.get("token") or os.environ.get(TOKEN_ENV)
+        if not token:
+            raise MissingSentryToken(
+                f"{self.label}: no Sentry auth token. Set the {TOKEN_ENV} environment variable, "
+                f"or run `pulumi config set --secret {TOKEN_CONFIG} <token>`."
+            )
+        base_url = config.get("baseUrl") or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        return SentryClient(base_url, token)
+
+    def _scope_failures(self, news: dict) -> list[CheckFailure]:
+        return [
+            CheckFailure(key, f"{key} must be a non-empty string (a slug or id)")
+            for key in self.scope
+            if news.get(key) != UNKNOWN and not (isinstance(news.get(key), str) and news[key].strip())
+        ]
+
+    def _replaces(self, olds: dict, news: dict) -> list[str]:
+        return [key for key in self.scope if olds.get(key) != news.get(key)]
+
+
+class _PayloadProvider(_SentryProvider):
+    """CRUD for an object whose Pulumi payload is exactly the JSON body sent to Sentry."""
+
+    create_template = ""
+    item_template = ""
+    item_key = ""
+    as_request: Callable[[dict], dict]
+
+    def check(self, _olds: dict, news: dict) -> CheckResult:
+        failures = self._scope_failures(news)
+        payload = news.get("payload")
+        if payload == UNKNOWN:
+            return CheckResult(news, failures)
+        if not isinstance(payload, dict):
+            return CheckResult(news, [*failures, CheckFailure("payload", "payload must be an object (the JSON body)")])
+        # The same body goes to the create (POST) and the update (PUT) operation.
+        errors = {
+            str(error)
+            for method, template in (("POST", self.create_template), ("PUT", self.item_template))
+            for error in openapi.body_errors(method, template, restore_ints(payload))
+            if not contains(error.value, UNKNOWN)  # an id not yet known at preview time
+        }
+        failures += [CheckFailure("payload", f"{message} (Sentry API request schema)") for message in sorted(errors)]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict, news: dict) -> PayloadDiff:
+        old, new = olds.get("payload"), news.get("payload")
+        changed = changed_keys(old, new) if isinstance(old, dict) and isinstance(new, dict) else ["payload"]
+        return PayloadDiff(changed, self._replaces(olds, news))
+
+    def create(self, props: dict) -> CreateResult:
+        path = _path(self.create_template, **{_PATH_PARAMS[k]: props[k] for k in self.scope})
+        answer = self.client().post(path, restore_ints(props["payload"]), resource=self.label)
+        sentry_id = str(answer["id"])
+        return CreateResult(sentry_id, self._outs(sentry_id, props, props["payload"]))
+
+    def read(self, id_: str, props: dict) -> ReadResult:
+        try:
+            answer = self.client().get(self._item_path(props, id_), resource=self.label)
+        except SentryApiError as error:
+            if error.status == 404:
+                return ReadResult("", {})  # an empty id tells Pulumi the object is gone
+            raise
+        live = project(restore_ints(props.get("payload") or {}), self.as_request(answer))
+        outs = self._outs(id_, props, live)
+        return ReadResult(id_, outs, {k: v for k, v in outs.items() if k != "sentry_id"})
+
+    def update(self, id_: str, _olds: dict, news: dict) -> UpdateResult:
+        self.client().put(self._item_path(news, id_), restore_ints(news["payload"]), resource=self.label)
+        return UpdateResult(self._outs(id_, news, news["payload"]))
+
+    def delete(self, id_: str, props: dict) -> None:
+        try:
+            self.client().delete(self._item_path(props, id_), resource=self.label)
+        except SentryApiError as error:
+            if error.status != 404:  # already gone is what we wanted
+                raise
+
+    def _outs(self, sentry_id: str, props: dict, payload: Any) -> dict:
+        return {"sentry_id": sentry_id, **{k: props[k] for k in self.scope}, "payload": payload}
+
+    def _item_path(self, props: dict, id_: str) -> str:
+        return _path(self.item_template, organization_id_or_slug=props["organization"], **{self.item_key: id_})
+
+
+class MonitorProvider(_PayloadProvider):
+    kind = "Monitor"
+    scope = ("organization", "project")
+    create_template, item_template, item_key = PROJECT_DETECTORS, DETECTOR, "detector_id"
+    as_request = staticmethod(detector_as_request)
+
+
+class AlertProvider(_PayloadProvider):
+    kind = "Alert"
+    scope = ("organization",)
+    create_template, item_template, item_key = WORKFLOWS, WORKFLOW, "workflow_id"
+    as_request = staticmethod(workflow_as_request)
+
+
+class DefaultAlertRemovalProvider(_SentryProvider):
+    """Deletes the alert Sentry adds to a new project, so only declared alerts remain."""
+
+    kind = "DefaultAlertRemoval"
+    scope = ("organization", "project")
+
+    def check(self, _olds: dict, news: dict) -> CheckResult:
+        return CheckResult(news, self._scope_failures(news))
+
+    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+        replaces = self._replaces(olds, news)
+        return DiffResult(changes=bool(replaces), replaces=replaces)
+
+    def create(self, props: dict) -> CreateResult:
+        client = self.client()
+        org, proj = props["organization"], props["project"]
+        listing = _path(WORKFLOWS, organization_id_or_slug=org)
+        defaults = [w for w in client.paginate(listing, {"project": proj}, resource=self.label) if is_default_alert(w)]
+        for workflow in defaults:
+            path = _path(WORKFLOW, organization_id_or_slug=org, workflow_id=workflow["id"])
+            try:
+                client.delete(path, resource=self.label)
+            except SentryApiError as error:
+                if error.status != 404:
+                    raise
+        removed = [str(w["id"]) for w in defaults]
+        return CreateResult(f"{org}/{proj}", {"organization": org, "project": proj, "removed_ids": removed})
+
+    def delete(self, _id: str, _props: dict) -> None:
+        # Forgetting the removal must not bring Sentry's default alert back.
+        return None
+
+
+class Monitor(Resource, module="sentry", name="Monitor"):
+    """A Sentry monitor (detector); `payload` is the exact JSON body Sentry receives."""
+
+    sentry_id: pulumi.Output[str]
+    organization: pulumi.Output[str]
+    project: pulumi.Output[str]
+    payload: pulumi.Output[dict]
+
+    def __init__(
+        self,
+        resource_name: str,
+        organization: pulumi.Input[str],
+        project: pulumi.Input[str],
+        payload: pulumi.Input[dict],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        props = {"organization": organization, "project": project, "payload": payload, "sentry_id": None}
+        super().__init__(MonitorProvider(resource_name), resource_name, props, opts)
+
+
+class Alert(Resource, module="sentry", name="Alert"):
+    """A Sentry alert (workflow); `payload` is the exact JSON body Sentry receives.
+
+    The schema types `detectorIds` as integers: pass `monitor.sentry_id.apply(int)`.
+    """
+
+    sentry_id: pulumi.Output[str]
+    organization: pulumi.Output[str]
+    payload: pulumi.Output[dict]
+
+    def __init__(
+        self,
+        resource_name: str,
+        organization: pulumi.Input[str],
+        payload: pulumi.Input[dict],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        props = {"organization": organization, "payload": payload, "sentry_id": None}
+        super().__init__(AlertProvider(resource_name), resource_name, props, opts)
+
+
+class DefaultAlertRemoval(Resource, module="sentry", name="DefaultAlertRemoval"):
+    """Removes the alert Sentry creates with a project; deleting this resource changes nothing."""
+
+    organization: pulumi.Output[str]
+    project: pulumi.Output[str]
+    removed_ids: pulumi.Output[list]
+
+    def __init__(
+        self,
+        resource_name: str,
+        organization: pulumi.Input[str],
+        project: pulumi.Input[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        props = {"organization": organization, "project": project, "removed_ids": None}
+        super().__init__(DefaultAlertRemovalProvider(resource_name), resource_name, props, opts)

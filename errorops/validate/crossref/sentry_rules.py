@@ -1,0 +1,107 @@
+"""Sentry alert rules mean something Sentry accepts and the process intends.
+
+Passing::
+
+    - id: cache_errors
+      severity: P1
+      owner: devops
+      monitor: {aggregate: count(), errors: [cache_timeout_error], window_seconds: 3600,
+                threshold: {above: 10, unit: count}, ...}
+
+Failing: an unknown severity, team or error type; a threshold of the wrong sign,
+of a unit the aggregate does not measure, a fractional count, a percentage outside
+0-100; a percent-change threshold without its comparison window (or the reverse);
+an override for an environment that does not exist; several error types next to
+other filters; a P0 rule whose level has no Slack route::
+
+    - id: cache_errors
+      severity: P5
+      owner: platform
+      monitor: {aggregate: count(), errors: [redis], threshold: {above: -1, unit: percent}, ...}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ...problems import Problem
+
+# What each kind of aggregate measures, and so which threshold units fit it.
+_DURATION = re.compile(r"^(p\d+|avg|percentile)\(")
+_MATCH_NEEDS_VALUE = {"co", "nc", "eq", "ne", "sw", "ew"}
+
+
+def _units_for(aggregate: str) -> set[str]:
+    if aggregate == "failure_rate()":
+        return {"percent", "percent_change"}
+    if aggregate.startswith("count"):
+        return {"count", "percent_change"}
+    if _DURATION.match(aggregate):
+        return {"milliseconds", "percent_change"}
+    return {"count", "percent", "percent_change", "milliseconds"}
+
+
+def _threshold(at, value: float, unit: str, aggregate: str, *path) -> Iterator[Problem]:
+    if unit not in _units_for(aggregate):
+        yield at.problem(f"threshold unit '{unit}' does not fit {aggregate} (use {' or '.join(sorted(_units_for(aggregate)))})", *path)
+    if value <= 0:
+        yield at.problem(f"threshold {value} must be above 0: monitors alert when the value rises above it", *path)
+    elif unit == "percent" and value > 100:
+        yield at.problem(f"threshold {value}% is outside 0-100", *path)
+    elif unit == "count" and value != int(value):
+        yield at.problem(f"threshold {value} is a count and must be a whole number", *path)
+
+
+def _refs(at, ids, known: set, what: str, *path) -> Iterator[Problem]:
+    for index, ref in enumerate(ids):
+        if ref not in known:
+            yield at.problem(f"unknown {what} '{ref}' (known: {', '.join(sorted(known))})", *path, index)
+
+
+def check(model) -> Iterator[Problem]:
+    alerting = model.sentry
+    levels = {s.id: s for s in model.severity_levels}
+    teams = {t.id for t in model.teams}
+    envs = {e.id for e in model.environments}
+    error_types = {e.id for e in alerting.error_types}
+    for et in alerting.error_types:
+        if et.severity not in levels:
+            yield et.at.problem(f"unknown severity '{et.severity}' (levels: {', '.join(sorted(levels))})", "severity")
+        if et.team not in teams:
+            yield et.at.problem(f"unknown team '{et.team}' (teams: {', '.join(sorted(teams))})", "team")
+    for rule in alerting.rules:
+        level = levels.get(rule.severity)
+        if level is None:
+            yield rule.at.problem(f"unknown severity '{rule.severity}' (levels: {', '.join(sorted(levels))})", "severity")
+        elif level.rank == 0 and not level.routes.slack:
+            yield rule.at.problem(
+                f"P0 rule without a Slack route: level {level.id} in {level.at.file} routes to no Slack channel", "severity"
+            )
+        if rule.owner not in teams:
+            yield rule.at.problem(f"unknown team '{rule.owner}' (teams: {', '.join(sorted(teams))})", "owner")
+        if rule.monitor:
+            m = rule.monitor
+            yield from _refs(m.at, m.errors, error_types, "error type", "errors")
+            yield from _threshold(m.at, m.threshold.above, m.threshold.unit, m.aggregate, "threshold", "above")
+            if (m.threshold.unit == "percent_change") != (m.comparison_delta_seconds is not None):
+                yield m.at.problem(
+                    "a percent_change threshold needs comparison_delta_seconds, and comparison_delta_seconds "
+                    "needs a percent_change threshold", "threshold", "unit")
+        if rule.issue_alert:
+            a = rule.issue_alert
+            yield from _refs(a.at, a.errors, error_types, "error type", "errors")
+            if len(a.errors) > 1 and a.filters:
+                # Alternatives and conjunctions cannot share one filter group without changing meaning.
+                yield a.at.problem("an issue alert with filters may match one error type only; split the rule", "errors")
+            for index, (kind, comparison) in enumerate(a.filters):
+                if kind == "tagged_event" and comparison["match"] in _MATCH_NEEDS_VALUE and "value" not in comparison:
+                    yield a.at.problem(f"tagged_event with match '{comparison['match']}' needs a value", "filters", index, kind)
+        for env_id, override in rule.overrides.items():
+            if env_id not in envs:
+                yield override.at.problem(f"unknown environment '{env_id}' (environments: {', '.join(sorted(envs))})")
+            elif rule.monitor is None:
+                yield override.at.problem("environment overrides apply to monitor rules only")
+            elif override.threshold is not None:
+                yield from _threshold(override.at, override.threshold, rule.monitor.threshold.unit,
+                                      rule.monitor.aggregate, "threshold")

@@ -1,0 +1,19 @@
+"""Pytest fixture that runs a fresh SentryDouble on 127.0.0.1 for each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .server import SentryDouble
+
+
+@pytest.fixture
+def sentry_double() -> Iterator[SentryDouble]:
+    double = SentryDouble().start()
+    try:
+        yield double
+    finally:
+        double.stop()
+    assert not double.crashes, "the Sentry double crashed:\n" + "\n".join(double.crashes)
