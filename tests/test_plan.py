@@ -170,12 +170,6 @@ def test_no_provider_resource_is_declared_by_two_stacks(plans):
                             for p in plans.values())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "errorops/declare/sentry_alerts.py: every stack declares the org-level Sentry alerts "
-    "(pulumi-python:dynamic/sentry:Alert, e.g. 'alert-tagged_critical') with the same organization and the same "
-    "payload name ('[P0] Any error tagged critical') and no project among the inputs: prod, staging and dev each "
-    "create an identically named alert in one organisation"
-))
 def test_no_sentry_or_google_resource_is_declared_by_two_stacks(plans):
     """Also the dynamic-provider resources that stand for Sentry objects (pulumi-python:dynamic/sentry:...)."""
     duplicates, _ = _duplicates_across_stacks(plans, _is_cloud_resource)

@@ -29,6 +29,8 @@ from errorops.sentry_api.resources import (
     MissingSentryToken,
     Monitor,
     MonitorProvider,
+    ProjectErrorDetector,
+    ProjectErrorDetectorProvider,
 )
 from tests.sentry_double import examples
 from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
@@ -290,6 +292,26 @@ def test_default_alert_removal_deletes_only_sentrys_default_of_that_project(sent
     assert (diff.changes, diff.replaces) == (True, ["project"])
 
 
+def test_project_error_detector_finds_the_projects_error_monitor(sentry):
+    sentry.add_project("web")
+    api_error = next(d for d in sentry.detectors.values()
+                     if d["type"] == "error" and d["projectId"] == sentry.projects["api"]["id"])
+    MonitorProvider("api-errors").create(monitor_props(examples.static_monitor()))  # a metric monitor beside it
+    provider = ProjectErrorDetectorProvider("api-error-monitor")
+
+    result = provider.create({"organization": "acme", "project": "api"})
+
+    assert (result.id, result.outs["sentry_id"]) == (api_error["id"], api_error["id"])
+    listing = sentry.requests_to("GET", "/api/0/organizations/acme/detectors/")[-1]
+    assert (listing.query["project"], listing.query["query"]) == (["api"], ["type:error"])
+    assert provider.read(result.id, result.outs).id == api_error["id"]
+    requests_before = len(sentry.requests)
+    provider.delete(result.id, result.outs)
+    assert len(sentry.requests) == requests_before  # Sentry's own monitor is never deleted
+    with pytest.raises(SentryApiError, match="no error monitor for project 'mobile'"):
+        provider.create({"organization": "acme", "project": "mobile"})
+
+
 def test_providers_pickle_small_by_reference_and_without_the_token(monkeypatch):
     monkeypatch.setenv("SENTRY_AUTH_TOKEN", "sntryu_must_not_be_pickled")
     for provider in (MonitorProvider("m"), AlertProvider("a"), DefaultAlertRemovalProvider("d")):
@@ -387,6 +409,7 @@ def test_resources_register_with_type_tokens_and_exact_inputs():
     monitor = Monitor("api-errors", "acme", "api", examples.static_monitor())
     alert = Alert("notify", "acme", monitor.sentry_id.apply(lambda i: examples.slack_alert([int(i)])))
     removal = DefaultAlertRemoval("api-defaults", "acme", "api")
+    error_monitor = ProjectErrorDetector("api-error-monitor", "acme", "api")
 
     @pulumi.runtime.test
     def check():
@@ -397,15 +420,18 @@ def test_resources_register_with_type_tokens_and_exact_inputs():
                 "pulumi-python:dynamic/sentry:Monitor",
                 "pulumi-python:dynamic/sentry:Alert",
                 "pulumi-python:dynamic/sentry:DefaultAlertRemoval",
+                "pulumi-python:dynamic/sentry:ProjectErrorDetector",
             }
             inputs = {typ: set(a.inputs) - {"__provider"} for typ, a in registered.items()}
             assert inputs["pulumi-python:dynamic/sentry:Monitor"] == {"organization", "project", "payload"}
             assert inputs["pulumi-python:dynamic/sentry:Alert"] == {"organization", "payload"}
             assert inputs["pulumi-python:dynamic/sentry:DefaultAlertRemoval"] == {"organization", "project"}
+            assert inputs["pulumi-python:dynamic/sentry:ProjectErrorDetector"] == {"organization", "project"}
             monitor_inputs = registered["pulumi-python:dynamic/sentry:Monitor"].inputs
             assert restore_ints(monitor_inputs["payload"]) == examples.static_monitor()
             assert restore_ints(alert_payload)["detectorIds"] == [int(sentry_id)]
 
-        return pulumi.Output.all(monitor.sentry_id, alert.payload, removal.id).apply(verify)
+        return pulumi.Output.all(monitor.sentry_id, alert.payload, removal.id, error_monitor.id).apply(
+            lambda values: verify(values[:3]))
 
     check()

@@ -112,13 +112,19 @@ def test_issue_alerts_filter_on_tag_and_error_type(plans):
                          "comparison": {"attribute": "exception.type", "match": "eq", "value": "SecurityError"}}]
 
 
-def test_monitor_alerts_are_connected_to_their_monitor(plans):
-    alerts = resources(plans["prod"], "sentry:Alert")
-    assert "detectorIds" in alerts["alert-cache_errors"]["payload"]
-    assert "detectorIds" not in alerts["alert-tagged_critical"]["payload"]
-    depends = {r.name: r.options["depends_on"] for r in plans["prod"].resources}
-    assert "monitor-cache_errors" in depends["alert-cache_errors"]
-    assert "default-alert-removal-prod" in depends["alert-cache_errors"]
+def test_alerts_are_connected_to_their_project(plans):
+    """Alerts are organisation-wide: each reaches its stack's project through a monitor."""
+    for stack, plan in plans.items():
+        depends = {r.name: r.options["depends_on"] for r in plan.resources}
+        assert "monitor-cache_errors" in depends["alert-cache_errors"]
+        assert f"error-monitor-{stack}" in depends["alert-tagged_critical"]
+        assert f"default-alert-removal-{stack}" in depends["alert-cache_errors"]
+        detectors = resources(plan, "sentry:ProjectErrorDetector")
+        assert detectors == {f"error-monitor-{stack}": {"organization": "ai-content-factory",
+                                                        "project": f"ai-content-factory-{stack}"}}
+        for name, alert in resources(plan, "sentry:Alert").items():
+            assert len(alert["payload"]["detectorIds"]) == 1, name
+            assert alert["payload"]["name"].endswith(f" ({stack})"), name
 
 
 # --- routing by severity, cut down by environment ------------------------------------------------
@@ -182,7 +188,7 @@ def test_renaming_a_rule_keeps_its_logical_name(full_repo):
     model = load_model(full_repo.root)
     plan = plan_stack(model, next(s for s in model.stacks if s.name == "prod"))
     alerts = resources(plan, "sentry:Alert")
-    assert alerts["alert-cache_errors"]["payload"]["name"] == "[P1] Redis errors"
+    assert alerts["alert-cache_errors"]["payload"]["name"] == "[P1] Redis errors (prod)"
 
 
 # --- what Sentry will receive validates against its published request schema -------------------
@@ -194,12 +200,10 @@ def test_every_payload_validates_against_the_openapi_schema(model, env_id, pager
     env = model.environment(env_id)
     assert model.sentry.rules
     for rule in model.sentry.rules:
-        monitor_id = None
         if rule.monitor is not None:
             body = monitor_payload(model, rule, env_id, targets)
             assert openapi.validate_request("POST", MONITOR_POST, body) == [], rule.id
-            monitor_id = 4242
-        body = alert_payload(model, rule, model.severity(rule.severity).routes_in(env), targets, monitor_id)
+        body = alert_payload(model, rule, env_id, model.severity(rule.severity).routes_in(env), targets, 4242)
         assert openapi.validate_request("POST", ALERT_POST, body) == [], rule.id
 
 

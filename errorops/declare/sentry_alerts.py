@@ -12,7 +12,7 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from ..model.types import Model
-from ..sentry_api.resources import Alert, DefaultAlertRemoval, Monitor
+from ..sentry_api.resources import Alert, DefaultAlertRemoval, Monitor, ProjectErrorDetector
 from .sentry_org import SentryOrg
 from .sentry_payloads import SentryTargets, alert_payload, monitor_payload
 from .settings import StackSettings
@@ -67,10 +67,11 @@ def declare_sentry_alerts(model: Model, settings: StackSettings, org: SentryOrg)
     targets = _targets(model, settings, org)
     # Sentry gives every new project a default alert; only the declared ones may remain.
     removal = DefaultAlertRemoval(f"default-alert-removal-{env.id}", organization=organization, project=org.project.slug)
+    # Alerts are organisation-wide: an issue alert reaches this project through its error monitor.
+    error_monitor = ProjectErrorDetector(f"error-monitor-{env.id}", organization=organization, project=org.project.slug)
     alerts: dict[str, Alert] = {}
     for rule in model.sentry.rules:
         routes = model.severity(rule.severity).routes_in(env)
-        monitor_id = None
         if rule.monitor is not None:
             monitor = Monitor(
                 f"monitor-{rule.id}",
@@ -78,11 +79,13 @@ def declare_sentry_alerts(model: Model, settings: StackSettings, org: SentryOrg)
                 project=org.project.slug,
                 payload=monitor_payload(model, rule, env.id, targets),
             )
-            monitor_id = monitor.sentry_id.apply(_as_int)
+            detector_id = monitor.sentry_id.apply(_as_int)
+        else:
+            detector_id = error_monitor.sentry_id.apply(_as_int)
         alerts[rule.id] = Alert(
             f"alert-{rule.id}",
             organization=organization,
-            payload=alert_payload(model, rule, routes, targets, monitor_id),
+            payload=alert_payload(model, rule, env.id, routes, targets, detector_id),
             opts=pulumi.ResourceOptions(depends_on=[removal]),
         )
     return alerts

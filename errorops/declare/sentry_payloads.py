@@ -10,15 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.sentry import MonitorSpec, SentryRule
+from ..model.sentry import EAP_DATASETS, MonitorSpec, SentryRule
 from ..model.types import Model, Routes, SeverityLevel
 
 # Sentry's codes for an issue's priority (detector conditionResult).
 PRIORITY = {"high": 75, "medium": 50, "low": 25}
 # The re-notify intervals Sentry offers for an alert's config.frequency, in minutes.
 FREQUENCIES = (0, 5, 10, 30, 60, 180, 720, 1440)
-# Datasets queried through the events analytics platform take queryType 1.
-EAP_DATASETS = {"events_analytics_platform"}
 MONITOR_TRIGGERS = ("first_seen_event", "regression_event", "reappeared_event")
 
 
@@ -74,7 +72,7 @@ def monitor_payload(model: Model, rule: SentryRule, env_id: str, targets: Sentry
     if monitor.comparison_delta_seconds is not None:
         config = {"detectionType": "percent", "comparisonDelta": monitor.comparison_delta_seconds}
     return {
-        "name": f"[{level.id}] {rule.name}",
+        "name": title(model, rule, env_id),
         "type": "metric_issue",
         "description": f"{level.id} {level.name} ({rule.id}), managed by errorops from alert_rules/.",
         "enabled": True,
@@ -171,22 +169,26 @@ def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryT
     return result
 
 
+def title(model: Model, rule: SentryRule, env_id: str) -> str:
+    # Alerts are organisation-wide; the environment keeps the three stacks' names apart.
+    return f"[{model.severity(rule.severity).id}] {rule.name} ({env_id})"
+
+
 def alert_payload(
-    model: Model, rule: SentryRule, routes: Routes, targets: SentryTargets, monitor_id: Any = None
+    model: Model, rule: SentryRule, env_id: str, routes: Routes, targets: SentryTargets, detector_id: Any
 ) -> dict:
+    """The alert; ``detector_id`` is the rule's monitor, or the project's error monitor for issue alerts."""
     level = model.severity(rule.severity)
     if rule.issue_alert is not None:
         triggers, (logic, conditions) = rule.issue_alert.triggers, _filters(model, rule)
     else:
         triggers, logic, conditions = MONITOR_TRIGGERS, "all", []
-    payload = {
-        "name": f"[{level.id}] {rule.name}",
+    return {
+        "name": title(model, rule, env_id),
         "enabled": True,
         "owner": _owner(targets, rule),
         "config": {"frequency": frequency(level)},
+        "detectorIds": [detector_id],
         "triggers": {"logicType": "any-short", "conditions": [_condition(t, True) for t in triggers]},
         "actionFilters": [{"logicType": logic, "conditions": conditions, "actions": actions(model, level, routes, targets)}],
     }
-    if monitor_id is not None:
-        payload["detectorIds"] = [monitor_id]
-    return payload

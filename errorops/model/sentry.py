@@ -7,6 +7,11 @@ from typing import Any
 
 from .types import At, _at
 
+# Span-based datasets (Sentry's events analytics platform): queried with queryType 1, and
+# Sentry's snuba_query_validator wants windows of 5 minutes or more on them.
+EAP_DATASETS = frozenset({"events_analytics_platform"})
+EAP_MIN_WINDOW = 300
+
 
 @dataclass(frozen=True)
 class ErrorType:

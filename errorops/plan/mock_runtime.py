@@ -22,6 +22,7 @@ _COMPUTED_OUTPUTS: dict[str, tuple[str, ...]] = {
     "sentry:index/sentryTeam:SentryTeam": ("internalId",),
     "pulumi-python:dynamic/sentry:Monitor": ("sentry_id",),
     "pulumi-python:dynamic/sentry:Alert": ("sentry_id",),
+    "pulumi-python:dynamic/sentry:ProjectErrorDetector": ("sentry_id",),
 }
 
 

@@ -35,6 +35,7 @@ TOKEN_ENV, BASE_URL_ENV = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL"
 TOKEN_CONFIG, BASE_URL_CONFIG = "sentry:token", "sentry:baseUrl"
 
 PROJECT_DETECTORS = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"
+DETECTORS = "/api/0/organizations/{organization_id_or_slug}/detectors/"
 DETECTOR = "/api/0/organizations/{organization_id_or_slug}/detectors/{detector_id}/"
 WORKFLOWS = "/api/0/organizations/{organization_id_or_slug}/workflows/"
 WORKFLOW = "/api/0/organizations/{organization_id_or_slug}/workflows/{workflow_id}/"
@@ -212,6 +213,50 @@ class DefaultAlertRemovalProvider(_SentryProvider):
         return None
 
 
+class ProjectErrorDetectorProvider(_SentryProvider):
+    """Finds the error monitor Sentry keeps for every project.
+
+    Alerts are organisation-wide; an issue alert reaches one project's issues by
+    naming that project's error monitor in detectorIds (as Sentry's own default
+    alert does). The monitor is Sentry's: this resource only reads it.
+    """
+
+    kind = "ProjectErrorDetector"
+    scope = ("organization", "project")
+
+    def check(self, _olds: dict, news: dict) -> CheckResult:
+        return CheckResult(news, self._scope_failures(news))
+
+    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+        replaces = self._replaces(olds, news)
+        return DiffResult(changes=bool(replaces), replaces=replaces)
+
+    def _find(self, org: str, proj: str) -> str | None:
+        listing = _path(DETECTORS, organization_id_or_slug=org)
+        found = self.client().paginate(listing, {"project": proj, "query": "type:error"}, resource=self.label)
+        return next((str(d["id"]) for d in found if d.get("type") == "error"), None)
+
+    def create(self, props: dict) -> CreateResult:
+        org, proj = props["organization"], props["project"]
+        sentry_id = self._find(org, proj)
+        if sentry_id is None:
+            path = _path(DETECTORS, organization_id_or_slug=org)
+            raise SentryApiError(f"{self.label}: Sentry lists no error monitor for project '{proj}' (GET {path})",
+                                 status=404, method="GET", path=path, resource=self.label)
+        return CreateResult(sentry_id, {"organization": org, "project": proj, "sentry_id": sentry_id})
+
+    def read(self, id_: str, props: dict) -> ReadResult:
+        sentry_id = self._find(props["organization"], props["project"])
+        if sentry_id is None:
+            return ReadResult("", {})
+        outs = {"organization": props["organization"], "project": props["project"], "sentry_id": sentry_id}
+        return ReadResult(sentry_id, outs)
+
+    def delete(self, _id: str, _props: dict) -> None:
+        # Sentry's own monitor: never deleted by us.
+        return None
+
+
 class Monitor(Resource, module="sentry", name="Monitor"):
     """A Sentry monitor (detector); `payload` is the exact JSON body Sentry receives."""
 
@@ -269,3 +314,21 @@ class DefaultAlertRemoval(Resource, module="sentry", name="DefaultAlertRemoval")
     ):
         props = {"organization": organization, "project": project, "removed_ids": None}
         super().__init__(DefaultAlertRemovalProvider(resource_name), resource_name, props, opts)
+
+
+class ProjectErrorDetector(Resource, module="sentry", name="ProjectErrorDetector"):
+    """The id of a project's error monitor, for issue alerts' detectorIds."""
+
+    organization: pulumi.Output[str]
+    project: pulumi.Output[str]
+    sentry_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        organization: pulumi.Input[str],
+        project: pulumi.Input[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        props = {"organization": organization, "project": project, "sentry_id": None}
+        super().__init__(ProjectErrorDetectorProvider(resource_name), resource_name, props, opts)

@@ -10,7 +10,7 @@ Passing::
 
 Failing: an unknown severity, team or error type; a threshold of the wrong sign,
 of a unit the aggregate does not measure, a fractional count, a percentage outside
-0-100; a percent-change threshold without its comparison window (or the reverse);
+0-100; a window shorter than a span-based dataset allows; a percent-change threshold without its comparison window (or the reverse);
 an override for an environment that does not exist; several error types next to
 other filters; a P0 rule whose level has no Slack route::
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...model.sentry import EAP_DATASETS, EAP_MIN_WINDOW
 from ...problems import Problem
 
 # What each kind of aggregate measures, and so which threshold units fit it.
@@ -84,6 +85,10 @@ def check(model) -> Iterator[Problem]:
             m = rule.monitor
             yield from _refs(m.at, m.errors, error_types, "error type", "errors")
             yield from _threshold(m.at, m.threshold.above, m.threshold.unit, m.aggregate, "threshold", "above")
+            if m.dataset in EAP_DATASETS and m.window_seconds < EAP_MIN_WINDOW:
+                yield m.at.problem(
+                    f"window {m.window_seconds}s is too short for dataset {m.dataset}: "
+                    f"Sentry requires at least {EAP_MIN_WINDOW}s", "window_seconds")
             if (m.threshold.unit == "percent_change") != (m.comparison_delta_seconds is not None):
                 yield m.at.problem(
                     "a percent_change threshold needs comparison_delta_seconds, and comparison_delta_seconds "
