@@ -21,7 +21,7 @@ test: $(PY)
 	$(PY) -m pytest
 
 bench: $(PY)
-	$(PY) benchmarks/plan_bench.py
+	$(PY) benchmarks/plan_bench.py --scale 1000,5000 --repeat 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache

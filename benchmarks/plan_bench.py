@@ -9,16 +9,25 @@ each is printed, and each median as a ratio of the baseline measured in the same
   plan      python -m errorops plan --stack all --format json
 
 Ratios, not seconds, are what compare across machines. Run: `make bench`.
+
+With --scale 1000,5000 it also generates repositories whose sentry_alerts.yaml
+holds that many rules (the real rules, repeated under new ids), and times
+`validate` and `plan --stack prod` on each: the time per rule must not grow with
+the number of rules.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,13 +52,54 @@ def time_once(python: str, args: list[str]) -> float:
     return elapsed
 
 
+def generate(root: Path, rules: int) -> Path:
+    """A copy of the repository whose sentry_alerts.yaml holds ``rules`` rules."""
+    shutil.copytree(ROOT / "alert_rules", root / "alert_rules")
+    for path in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(path, root / path.name)
+    rules_file = root / "alert_rules" / "sentry_alerts.yaml"
+    doc = yaml.safe_load(rules_file.read_text("utf-8"))
+    real = doc["rules"]
+    doc["rules"] = [
+        {**real[i % len(real)], "id": f"{real[i % len(real)]['id']}_{i}", "name": f"{real[i % len(real)]['name']} #{i}"}
+        for i in range(rules)
+    ]
+    rules_file.write_text(yaml.safe_dump(doc, sort_keys=False), "utf-8")
+    return root
+
+
+def scale(python: str, sizes: list[int], repeat: int, base: float) -> None:
+    print(f"\nscaling (median of {repeat}; per rule = (time - baseline) / rules)")
+    print(f"  {'rules':>6}  {'validate':>9}  {'plan prod':>9}  {'validate/rule':>13}  {'plan/rule':>10}  {'plan vs baseline':>16}")
+    per_rule: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            root = generate(Path(tmp) / f"r{size}", size)
+            commands = {
+                "validate": ["-m", "errorops", "validate", str(root)],
+                "plan": ["-m", "errorops", "plan", "--stack", "prod", "--format", "json", "--root", str(root)],
+            }
+            med = {n: statistics.median(time_once(python, c) for _ in range(repeat)) for n, c in commands.items()}
+            v_rule, p_rule = (med["validate"] - base) / size * 1000, (med["plan"] - base) / size * 1000
+            per_rule.append(p_rule)
+            print(f"  {size:>6}  {med['validate']:8.2f}s  {med['plan']:8.2f}s  {v_rule:10.3f} ms  {p_rule:7.3f} ms  "
+                  f"{med['plan'] / base:15.1f}x")
+    if len(per_rule) > 1:
+        print(f"  plan time per rule, largest / smallest configuration: {per_rule[-1] / per_rule[0]:.2f} (1.00 = linear)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs of each command; the median is reported (default 5)")
     parser.add_argument("--python", default=sys.executable, help="interpreter to run (default: this one)")
+    parser.add_argument("--scale", default="", help="comma-separated rule counts to generate and time, e.g. 1000,5000")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    try:
+        sizes = [int(n) for n in args.scale.split(",") if n.strip()]
+    except ValueError:
+        parser.error("--scale takes whole numbers separated by commas")
 
     # One untimed run of each first, so every timed run finds the same warm file cache.
     for command in COMMANDS.values():
@@ -67,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, median in medians.items():
         spread = f"{min(samples[name]):.3f}-{max(samples[name]):.3f}"
         print(f"  {LABELS[name].ljust(width)}  {median:7.3f} s  {median / base:5.2f}x baseline  (range {spread} s)")
+    if sizes:
+        scale(args.python, sizes, max(1, min(args.repeat, 3)), base)
     return 0
 
 
