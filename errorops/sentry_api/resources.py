@@ -180,10 +180,9 @@ class AlertProvider(_PayloadProvider):
     as_request = staticmethod(workflow_as_request)
 
 
-class DefaultAlertRemovalProvider(_SentryProvider):
-    """Deletes the alert Sentry adds to a new project, so only declared alerts remain."""
+class _ProjectScopedProvider(_SentryProvider):
+    """A project-level action or fact with no body of its own: replaced when its project changes."""
 
-    kind = "DefaultAlertRemoval"
     scope = ("organization", "project")
 
     def check(self, _olds: dict, news: dict) -> CheckResult:
@@ -192,6 +191,12 @@ class DefaultAlertRemovalProvider(_SentryProvider):
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
         replaces = self._replaces(olds, news)
         return DiffResult(changes=bool(replaces), replaces=replaces)
+
+
+class DefaultAlertRemovalProvider(_ProjectScopedProvider):
+    """Deletes the alert Sentry adds to a new project, so only declared alerts remain."""
+
+    kind = "DefaultAlertRemoval"
 
     def create(self, props: dict) -> CreateResult:
         client = self.client()
@@ -213,7 +218,7 @@ class DefaultAlertRemovalProvider(_SentryProvider):
         return None
 
 
-class ProjectErrorDetectorProvider(_SentryProvider):
+class ProjectErrorDetectorProvider(_ProjectScopedProvider):
     """Finds the error monitor Sentry keeps for every project.
 
     Alerts are organisation-wide; an issue alert reaches one project's issues by
@@ -222,14 +227,6 @@ class ProjectErrorDetectorProvider(_SentryProvider):
     """
 
     kind = "ProjectErrorDetector"
-    scope = ("organization", "project")
-
-    def check(self, _olds: dict, news: dict) -> CheckResult:
-        return CheckResult(news, self._scope_failures(news))
-
-    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
-        replaces = self._replaces(olds, news)
-        return DiffResult(changes=bool(replaces), replaces=replaces)
 
     def _find(self, org: str, proj: str) -> str | None:
         listing = _path(DETECTORS, organization_id_or_slug=org)
@@ -298,37 +295,36 @@ class Alert(Resource, module="sentry", name="Alert"):
         super().__init__(AlertProvider(resource_name), resource_name, props, opts)
 
 
-class DefaultAlertRemoval(Resource, module="sentry", name="DefaultAlertRemoval"):
+class _ProjectScoped(Resource):
+    """Inputs organization and project; one output, computed by the provider."""
+
+    provider_class: type[_ProjectScopedProvider]
+    output = ""
+
+    def __init__(
+        self,
+        resource_name: str,
+        organization: pulumi.Input[str],
+        project: pulumi.Input[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        props = {"organization": organization, "project": project, self.output: None}
+        super().__init__(self.provider_class(resource_name), resource_name, props, opts)
+
+
+class DefaultAlertRemoval(_ProjectScoped, module="sentry", name="DefaultAlertRemoval"):
     """Removes the alert Sentry creates with a project; deleting this resource changes nothing."""
 
+    provider_class, output = DefaultAlertRemovalProvider, "removed_ids"
     organization: pulumi.Output[str]
     project: pulumi.Output[str]
     removed_ids: pulumi.Output[list]
 
-    def __init__(
-        self,
-        resource_name: str,
-        organization: pulumi.Input[str],
-        project: pulumi.Input[str],
-        opts: Optional[pulumi.ResourceOptions] = None,
-    ):
-        props = {"organization": organization, "project": project, "removed_ids": None}
-        super().__init__(DefaultAlertRemovalProvider(resource_name), resource_name, props, opts)
 
-
-class ProjectErrorDetector(Resource, module="sentry", name="ProjectErrorDetector"):
+class ProjectErrorDetector(_ProjectScoped, module="sentry", name="ProjectErrorDetector"):
     """The id of a project's error monitor, for issue alerts' detectorIds."""
 
+    provider_class, output = ProjectErrorDetectorProvider, "sentry_id"
     organization: pulumi.Output[str]
     project: pulumi.Output[str]
     sentry_id: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        organization: pulumi.Input[str],
-        project: pulumi.Input[str],
-        opts: Optional[pulumi.ResourceOptions] = None,
-    ):
-        props = {"organization": organization, "project": project, "sentry_id": None}
-        super().__init__(ProjectErrorDetectorProvider(resource_name), resource_name, props, opts)
