@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import set_mocks
@@ -24,6 +25,11 @@ class PlannedResource:
     name: str
     inputs: dict
     options: dict
+    # For `errorops check` (not printed by plan): the resource's URN, the URNs it depends on,
+    # and the paths in `inputs` whose values the program passed as secrets (masked above).
+    urn: str = ""
+    dependencies: tuple[str, ...] = ()
+    secret_paths: tuple[tuple, ...] = ()
 
 
 @dataclass
@@ -77,6 +83,17 @@ def _stack_config(model: Model, stack: StackFile) -> tuple[dict[str, str], list[
     return config, sorted(secret_keys), unset
 
 
+def _secret_paths(value: Any, path: tuple = ()) -> list[tuple]:
+    """Paths of the secret-wrapped values inside ``value`` (before masking)."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return [path]
+        return [p for k, v in value.items() for p in _secret_paths(v, path + (k,))]
+    if isinstance(value, (list, tuple)):
+        return [p for i, v in enumerate(value) for p in _secret_paths(v, path + (i,))]
+    return []
+
+
 def _short(urn: str, root: str) -> str | None:
     return None if not urn or urn == root else urn.rsplit("::", 1)[-1]
 
@@ -116,6 +133,9 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
                     "parent": _short(r.options["parent"], root_urn),
                     "depends_on": sorted(_short(u, root_urn) for u in r.options["depends_on"]),
                 },
+                r.urn,
+                tuple(sorted(r.options["depends_on"])),
+                tuple(_secret_paths({k: v for k, v in r.inputs.items() if not k.startswith("__")})),
             )
             for r in monitor.registrations
         ),

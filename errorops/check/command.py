@@ -1,0 +1,68 @@
+"""``errorops check --stack NAME|all [--root PATH] [--pack DIR] [--policy-config]``.
+
+Exit 0: no mandatory violation (advisory ones are printed too); 1: a mandatory
+violation, a configuration problem or a stack that cannot be planned; 2: wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..pipeline import REPO_ROOT
+
+
+def add_parser(sub) -> None:
+    check = sub.add_parser(
+        "check", help="plan stacks offline and run the policy pack in policies/ over every resource")
+    check.add_argument("--stack", required=True, help="stack name, or 'all'")
+    check.add_argument("--root", type=Path, default=REPO_ROOT, help="repository to check (default: this one)")
+    check.add_argument("--pack", type=Path, default=None, help="policy pack folder (default: policies/ of errorops)")
+    check.add_argument("--policy-config", action="store_true",
+                       help="print the pack's config for the stack (JSON for pulumi --policy-pack-config) and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    import pulumi
+
+    from ..plan.runner import stacks_in_order
+    from ..pipeline import check_repository
+    from ..report import FORMATS
+    from .analyzer_client import PackError
+    from .config import policy_config
+    from .run import POLICY_DIR, run_check
+
+    result = check_repository(args.root)
+    if not result.ok:
+        print(FORMATS["standard"].format(result.problems), file=sys.stderr)
+        return 1
+    model = result.model
+    if model is None:
+        print(f"errorops check: {args.root} is not a repository (no Pulumi.yaml and stack files to plan)",
+              file=sys.stderr)
+        return 2
+    stacks = stacks_in_order(model, args.stack)
+    if not stacks:
+        names = ", ".join(s.name for s in stacks_in_order(model, "all"))
+        print(f"errorops check: unknown stack '{args.stack}' (stacks: {names}, or all)", file=sys.stderr)
+        return 2
+    if args.policy_config:
+        if len(stacks) != 1:
+            print("errorops check: --policy-config needs one stack, not 'all'", file=sys.stderr)
+            return 2
+        print(json.dumps(policy_config(model, stacks[0]), indent=2, sort_keys=True))
+        return 0
+    try:
+        checked = run_check(model, stacks, pack_dir=args.pack or POLICY_DIR)
+    except pulumi.RunError as exc:
+        print(f"errorops check: {exc}", file=sys.stderr)
+        return 1
+    except PackError as exc:
+        print(f"errorops check: {exc}", file=sys.stderr)
+        return 1
+    for violation in checked.violations:
+        print(violation.line())
+    print(checked.summary())
+    return 1 if checked.mandatory else 0
