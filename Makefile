@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: plan test validate bench clean
+.PHONY: plan test validate check bench clean
 
 $(PY): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ validate: $(PY)
 plan: validate
 	$(PY) -m errorops plan --stack all
 
+# The policy pack (policies/) over every stack, offline: exit 1 on a mandatory violation.
+check: validate
+	$(PY) -m errorops check --stack all
+
 test: $(PY)
 	$(PY) -m pytest
 
@@ -25,3 +29,21 @@ bench: $(PY)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# CI and contributors: install only; the policy pack's own virtualenv (policies/venv,
+# as policies/PulumiPolicy.yaml names it) for `pulumi preview|up --policy-pack policies`;
+# and the review of a change: `make diff BASE=origin/main` (errorops diff, text).
+.PHONY: install policy-venv diff
+BASE ?= origin/main
+
+install: $(PY)
+
+policy-venv: policies/venv/bin/python
+
+policies/venv/bin/python: policies/requirements.txt
+	test -x $@ || $(PYTHON) -m venv policies/venv
+	$@ -m pip install --quiet -r policies/requirements.txt
+	touch $@
+
+diff: $(PY)
+	$(PY) -m errorops diff --base $(BASE)

@@ -28,6 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--stack", required=True, help="stack name, or 'all'")
     plan.add_argument("--format", choices=("table", "json"), default="table")
     plan.add_argument("--root", type=Path, default=REPO_ROOT, help="repository to plan (default: this one)")
+
+    diff = sub.add_parser("diff", help="plan every stack at a base revision and in the working tree; report what changes")
+    diff.add_argument("--base", required=True, help="git revision to compare with (e.g. origin/main, HEAD)")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text")
+    diff.add_argument("--root", type=Path, help="git checkout to compare (default: the one around the working directory)")
+
+    from .check.command import add_parser as _add_check_parser
+
+    _add_check_parser(sub)
     return parser
 
 
@@ -74,9 +83,21 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .review.command import default_root, run
+
+    return run(args.root or default_root(REPO_ROOT), args.base, args.format)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "check":
+            from .check.command import run as _check
+
+            return _check(args)
+        if args.command == "diff":
+            return _diff(args)
         return _validate(args) if args.command == "validate" else _plan(args)
     except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into a message
         if os.environ.get("ERROROPS_DEBUG"):

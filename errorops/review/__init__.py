@@ -1,0 +1,11 @@
+"""``errorops diff``: what a change to this repository does to each stack, in a reviewer's words.
+
+plan_at.py        materialise a revision's tree and plan it with that tree's own code
+compare.py        resources by (stack, type, logical name): added, removed, changed
+words.py          reviewer sentences for Sentry monitors/alerts and GCP alert policies
+roles.py          recipients and channels named by role, read from a tree's alert_rules/
+sentence.py       one sentence: words and values, rendered as text or markdown
+render_text.py    plain text for a terminal
+render_markdown.py  a pull-request comment
+command.py        the command: both sides, compare, render, exit code
+"""

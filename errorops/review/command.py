@@ -1,0 +1,55 @@
+"""``errorops diff --base REV``: plan both sides, compare, render. Exit 0 with or without changes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import render_markdown, render_text
+from .compare import Diff, compare_plans
+from .plan_at import PlanFailed, UsageError, checkout_of, materialise, plan_tree, resolve
+from .roles import load_roles
+
+RENDERERS = {"text": render_text, "markdown": render_markdown}
+
+
+def default_root(fallback: Path) -> Path:
+    """The git checkout around the working directory when it is an errorops project, else ``fallback``."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return fallback
+    top = Path(done.stdout.strip()) if done.returncode == 0 else None
+    return top if top is not None and (top / "Pulumi.yaml").is_file() else fallback
+
+
+def diff(root: Path, base: str) -> Diff:
+    root = root.resolve()
+    checkout = checkout_of(root)
+    commit = resolve(checkout, base)
+    base_label = f"{base} ({commit[:12]})" if not commit.startswith(base) else commit[:12]
+    with tempfile.TemporaryDirectory(prefix="errorops-diff-") as tmp:
+        base_root = materialise(checkout, commit, Path(tmp))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            old = pool.submit(plan_tree, base_root, f"base {base_label}")
+            new = pool.submit(plan_tree, root, "the working tree")
+            base_plans = old.result()  # the base's error first, if both fail
+            head_plans = new.result()
+        roles = load_roles(base_root).merged(load_roles(root))
+    return compare_plans(base_plans, head_plans, roles, base_label, "working tree")
+
+
+def run(root: Path, base: str, fmt: str) -> int:
+    try:
+        result = diff(root, base)
+    except UsageError as exc:
+        print(f"errorops diff: {exc}", file=sys.stderr)
+        return 2
+    except PlanFailed as exc:
+        print(f"errorops diff: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(RENDERERS[fmt].render(result))
+    return 0
