@@ -435,3 +435,18 @@ def test_resources_register_with_type_tokens_and_exact_inputs():
             lambda values: verify(values[:3]))
 
     check()
+
+
+def test_a_program_can_declare_more_dynamic_resources_than_the_recursion_limit():
+    """pulumi 3.272 nests a pickler wrapper per dynamic resource; ours start from a clean pickler."""
+    mocks = _Mocks()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    count = sys.getrecursionlimit() + 200
+    resources = [ProjectErrorDetector(f"d{i}", "acme", "api") for i in range(count)]
+
+    @pulumi.runtime.test
+    def check():
+        return resources[-1].id.apply(lambda _: None)
+
+    check()
+    assert len(mocks.registered) == count
