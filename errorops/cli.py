@@ -1,4 +1,4 @@
-"""Command line: ``errorops validate`` and ``errorops plan``.
+"""Command line: ``errorops validate``, ``plan``, ``check`` and ``diff``.
 
 Exit codes: 0 fine, 1 the configuration has problems, 2 the command was used wrongly,
 3 an internal error (a bug: please report it).
@@ -40,9 +40,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stop(Exception):
+    """Ends a command early with an exit code; the message (if any) goes to stderr."""
+
+    def __init__(self, code: int, message: str = ""):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 def _report(problems: list[Problem], fmt: str = "standard") -> int:
     print(FORMATS[fmt].format(problems), file=sys.stderr if fmt == "standard" else sys.stdout)
     return 1
+
+
+def repository_stacks(command: str, root: Path, name: str):
+    """The validated model of a repository and the stacks that ``--stack NAME|all`` selects."""
+    from .plan.runner import stacks_in_order
+
+    result = check_repository(root)
+    if not result.ok:
+        raise Stop(_report(result.problems))
+    if result.model is None or not result.model.stacks:
+        raise Stop(2, f"errorops {command}: {root} is not a repository (no Pulumi.yaml and stack files)")
+    stacks = stacks_in_order(result.model, name)
+    if not stacks:
+        names = ", ".join(s.name for s in stacks_in_order(result.model, "all"))
+        raise Stop(2, f"errorops {command}: unknown stack '{name}' (stacks: {names}, or all)")
+    return result.model, stacks
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -62,17 +87,9 @@ def _plan(args: argparse.Namespace) -> int:
     import pulumi
 
     from .plan import render_json, render_table
-    from .plan.runner import plan_stack, stacks_in_order
+    from .plan.runner import plan_stack
 
-    result = check_repository(args.root)
-    if not result.ok:
-        return _report(result.problems)
-    model = result.model
-    stacks = stacks_in_order(model, args.stack)
-    if not stacks:
-        names = ", ".join(s.name for s in stacks_in_order(model, "all"))
-        print(f"errorops plan: unknown stack '{args.stack}' (stacks: {names}, or all)", file=sys.stderr)
-        return 2
+    model, stacks = repository_stacks("plan", args.root, args.stack)
     try:
         plans = [plan_stack(model, stack) for stack in stacks]
     except pulumi.RunError as exc:
@@ -92,6 +109,15 @@ def _diff(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        return _dispatch(args)
+    except Stop as stop:
+        if stop.message:
+            print(stop.message, file=sys.stderr)
+        return stop.code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    try:
         if args.command == "check":
             from .check.command import run as _check
 
@@ -99,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "diff":
             return _diff(args)
         return _validate(args) if args.command == "validate" else _plan(args)
+    except Stop:
+        raise
     except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into a message
         if os.environ.get("ERROROPS_DEBUG"):
             raise

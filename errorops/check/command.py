@@ -27,27 +27,12 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import pulumi
 
-    from ..plan.runner import stacks_in_order
-    from ..pipeline import check_repository
-    from ..report import FORMATS
+    from ..cli import repository_stacks
     from .analyzer_client import PackError
     from .config import policy_config
     from .run import POLICY_DIR, run_check
 
-    result = check_repository(args.root)
-    if not result.ok:
-        print(FORMATS["standard"].format(result.problems), file=sys.stderr)
-        return 1
-    model = result.model
-    if model is None:
-        print(f"errorops check: {args.root} is not a repository (no Pulumi.yaml and stack files to plan)",
-              file=sys.stderr)
-        return 2
-    stacks = stacks_in_order(model, args.stack)
-    if not stacks:
-        names = ", ".join(s.name for s in stacks_in_order(model, "all"))
-        print(f"errorops check: unknown stack '{args.stack}' (stacks: {names}, or all)", file=sys.stderr)
-        return 2
+    model, stacks = repository_stacks("check", args.root, args.stack)
     if args.policy_config:
         if len(stacks) != 1:
             print("errorops check: --policy-config needs one stack, not 'all'", file=sys.stderr)
