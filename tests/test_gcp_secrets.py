@@ -16,7 +16,7 @@ from errorops.plan import render_json, render_table, runner
 from errorops.plan.runner import plan_stack
 from gcp_support import model, options, resources, stack, stack_names, with_pagerduty
 
-SENTINEL = "xoxb-SENTINEL-not-a-real-secret"
+SENTINEL = "SENTINEL-slack-token-not-a-real-secret"
 
 
 @pytest.fixture
