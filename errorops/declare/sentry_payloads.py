@@ -46,11 +46,15 @@ def sentry_threshold(monitor: MonitorSpec) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+def _exceptions(model: Model, error_ids) -> list[str]:
+    """The exception class names Sentry matches for some error types (several ids may share one)."""
+    return sorted({model.sentry.error_type(e).exception for e in error_ids})
+
+
 def _query(model: Model, monitor: MonitorSpec) -> str:
     parts = [monitor.query] if monitor.query else []
     if monitor.errors:
-        names = sorted({model.sentry.error_type(e).exception for e in monitor.errors})
-        parts.append(f"error.type:[{','.join(names)}]")
+        parts.append(f"error.type:[{','.join(_exceptions(model, monitor.errors))}]")
     return " ".join(parts)
 
 
@@ -103,7 +107,7 @@ def _filters(model: Model, rule: SentryRule) -> tuple[str, list[dict]]:
     conditions = [
         _condition(kind, True if kind == "latest_release" else dict(comparison)) for kind, comparison in alert.filters
     ]
-    exceptions = sorted({model.sentry.error_type(e).exception for e in alert.errors})
+    exceptions = _exceptions(model, alert.errors)
     conditions += [
         _condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": name}) for name in exceptions
     ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...problems import Problem
+from ._refs import listing
 
 
 def check(model) -> Iterator[Problem]:
@@ -28,7 +29,7 @@ def check(model) -> Iterator[Problem]:
     listed = {e.id for e in gcp.environments}
     for entry in gcp.environments:
         if entry.id not in known:
-            yield entry.at.problem(f"environment '{entry.id}' is not defined (environments: {', '.join(sorted(known))})", "id")
+            yield entry.at.problem(f"environment '{entry.id}' is not defined (environments: {listing(known)})", "id")
     for env in model.environments:
         if env.id not in listed:
             yield gcp.at.problem(f"environments: no entry for environment '{env.id}' (cloud_run_service, region)",

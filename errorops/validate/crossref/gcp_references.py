@@ -23,10 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...problems import Problem
-
-
-def _known(ids) -> str:
-    return ", ".join(sorted(ids)) or "none"
+from ._refs import listing, unknown
 
 
 def check(model) -> Iterator[Problem]:
@@ -40,25 +37,25 @@ def check(model) -> Iterator[Problem]:
     for level in gcp.cloud_severity:
         if level not in levels:
             yield gcp.at.problem(f"cloud_severity names level '{level}', which severity_levels does not define "
-                                 f"(levels: {_known(levels)})", "cloud_severity", level, key=True)
+                                 f"(levels: {listing(levels)})", "cloud_severity", level, key=True)
     for ch in gcp.channels:
         if ch.type == "slack" and ch.slack_channel not in slack:
-            yield ch.at.problem(f"unknown Slack channel '{ch.slack_channel}' (channels: {_known(slack)})", "slack_channel")
+            yield unknown(ch.at, "Slack channel", ch.slack_channel, slack, "slack_channel", label="channels")
         if ch.type == "email":
             recipient = recipients.get(ch.recipient)
             if recipient is None:
-                yield ch.at.problem(f"unknown recipient '{ch.recipient}' (recipients: {_known(recipients)})", "recipient")
+                yield unknown(ch.at, "recipient", ch.recipient, recipients, "recipient", label="recipients")
             elif not recipient.address_config:
                 yield ch.at.problem(f"recipient '{ch.recipient}' has no address_config, so it cannot be e-mailed", "recipient")
     for policy in gcp.policies:
         if policy.severity not in levels:
-            yield policy.at.problem(f"unknown severity level '{policy.severity}' (levels: {_known(levels)})", "severity")
+            yield unknown(policy.at, "severity level", policy.severity, levels, "severity", label="levels")
         elif policy.severity not in gcp.cloud_severity:
             yield policy.at.problem(
                 f"level '{policy.severity}' has no Cloud Monitoring severity in cloud_severity "
-                f"(mapped: {_known(gcp.cloud_severity)})", "severity")
+                f"(mapped: {listing(gcp.cloud_severity)})", "severity")
         if policy.team not in teams:
-            yield policy.at.problem(f"unknown team '{policy.team}' (teams: {_known(teams)})", "team")
+            yield unknown(policy.at, "team", policy.team, teams, "team", label="teams")
         for cond in policy.conditions:
             yield from _condition(gcp, cond)
     if gcp.dashboard:
@@ -70,7 +67,7 @@ def check(model) -> Iterator[Problem]:
                 for n, key in enumerate(widget.group_by):
                     if key not in keys:
                         yield widget.at.problem(f"'{key}' is not a label of log metric '{metric.id}' "
-                                                f"(labels: {_known(keys)})", "group_by", n)
+                                                f"(labels: {listing(keys)})", "group_by", n)
 
 
 _WHAT = {"query": ("query", "queries"), "log_metric": ("log metric", "log_metrics"),
@@ -83,7 +80,7 @@ def _ref(gcp, obj, source: str, ref: str) -> Iterator[Problem]:
              "slo_burn_rate": gcp.slo}[source](ref)
     if found is None:
         known = [x.id for x in getattr(gcp, section)]
-        yield obj.at.problem(f"unknown {what} '{ref}' ({section}: {_known(known)})", source)
+        yield unknown(obj.at, what, ref, known, source, label=section)
 
 
 def _condition(gcp, cond) -> Iterator[Problem]:
@@ -96,5 +93,5 @@ def _condition(gcp, cond) -> Iterator[Problem]:
         keys = {l.key for l in metric.labels}
         for key in cond.labels:
             if key not in keys:
-                yield cond.at.problem(f"'{key}' is not a label of log metric '{metric.id}' (labels: {_known(keys)})",
+                yield cond.at.problem(f"'{key}' is not a label of log metric '{metric.id}' (labels: {listing(keys)})",
                                       "labels", key, key=True)

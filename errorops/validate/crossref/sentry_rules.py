@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from ...model.sentry import EAP_DATASETS, EAP_MIN_WINDOW
 from ...problems import Problem
+from ._refs import unknown, unknown_items
 
 # What each kind of aggregate measures, and so which threshold units fit it.
 _DURATION = re.compile(r"^(p\d+|avg|percentile)\(")
@@ -54,12 +55,6 @@ def _threshold(at, value: float, unit: str, aggregate: str, *path) -> Iterator[P
         yield at.problem(f"threshold {value} is a count and must be a whole number", *path)
 
 
-def _refs(at, ids, known: set, what: str, *path) -> Iterator[Problem]:
-    for index, ref in enumerate(ids):
-        if ref not in known:
-            yield at.problem(f"unknown {what} '{ref}' (known: {', '.join(sorted(known))})", *path, index)
-
-
 def check(model) -> Iterator[Problem]:
     alerting = model.sentry
     levels = {s.id: s for s in model.severity_levels}
@@ -68,22 +63,22 @@ def check(model) -> Iterator[Problem]:
     error_types = {e.id for e in alerting.error_types}
     for et in alerting.error_types:
         if et.severity not in levels:
-            yield et.at.problem(f"unknown severity '{et.severity}' (levels: {', '.join(sorted(levels))})", "severity")
+            yield unknown(et.at, "severity", et.severity, levels, "severity", label="levels")
         if et.team not in teams:
-            yield et.at.problem(f"unknown team '{et.team}' (teams: {', '.join(sorted(teams))})", "team")
+            yield unknown(et.at, "team", et.team, teams, "team", label="teams")
     for rule in alerting.rules:
         level = levels.get(rule.severity)
         if level is None:
-            yield rule.at.problem(f"unknown severity '{rule.severity}' (levels: {', '.join(sorted(levels))})", "severity")
+            yield unknown(rule.at, "severity", rule.severity, levels, "severity", label="levels")
         elif level.rank == 0 and not level.routes.slack:
             yield rule.at.problem(
                 f"P0 rule without a Slack route: level {level.id} in {level.at.file} routes to no Slack channel", "severity"
             )
         if rule.owner not in teams:
-            yield rule.at.problem(f"unknown team '{rule.owner}' (teams: {', '.join(sorted(teams))})", "owner")
+            yield unknown(rule.at, "team", rule.owner, teams, "owner", label="teams")
         if rule.monitor:
             m = rule.monitor
-            yield from _refs(m.at, m.errors, error_types, "error type", "errors")
+            yield from unknown_items(m.at, m.errors, error_types, "error type", "errors")
             yield from _threshold(m.at, m.threshold.above, m.threshold.unit, m.aggregate, "threshold", "above")
             if m.dataset in EAP_DATASETS and m.window_seconds < EAP_MIN_WINDOW:
                 yield m.at.problem(
@@ -95,7 +90,7 @@ def check(model) -> Iterator[Problem]:
                     "needs a percent_change threshold", "threshold", "unit")
         if rule.issue_alert:
             a = rule.issue_alert
-            yield from _refs(a.at, a.errors, error_types, "error type", "errors")
+            yield from unknown_items(a.at, a.errors, error_types, "error type", "errors")
             if len(a.errors) > 1 and a.filters:
                 # Alternatives and conjunctions cannot share one filter group without changing meaning.
                 yield a.at.problem("an issue alert with filters may match one error type only; split the rule", "errors")
@@ -104,7 +99,7 @@ def check(model) -> Iterator[Problem]:
                     yield a.at.problem(f"tagged_event with match '{comparison['match']}' needs a value", "filters", index, kind)
         for env_id, override in rule.overrides.items():
             if env_id not in envs:
-                yield override.at.problem(f"unknown environment '{env_id}' (environments: {', '.join(sorted(envs))})")
+                yield unknown(override.at, "environment", env_id, envs, label="environments")
             elif rule.monitor is None:
                 yield override.at.problem("environment overrides apply to monitor rules only")
             elif override.threshold is not None:

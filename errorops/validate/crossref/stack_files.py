@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...problems import Problem
+from ._refs import listing
 
 
 def check(model) -> Iterator[Problem]:
@@ -36,7 +37,7 @@ def check(model) -> Iterator[Problem]:
         env = stack.values.get(ns + "environment")
         if env is not None and env not in envs:
             yield stack.value_at(ns + "environment").problem(
-                f"environment '{env}' is not defined (environments: {', '.join(sorted(envs))})"
+                f"environment '{env}' is not defined (environments: {listing(envs)})"
             )
         elif env in deployed:
             yield stack.value_at(ns + "environment").problem(

@@ -1,0 +1,23 @@
+"""The one way a cross-reference rule says that an id does not resolve (not a rule itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ...problems import Problem
+
+
+def listing(ids: Iterable[str]) -> str:
+    return ", ".join(sorted(ids)) or "none"
+
+
+def unknown(at, what: str, ref: str, known: Iterable[str], *path, label: str = "known") -> Problem:
+    """``unknown team 'x' (teams: a, b)``, at ``path`` inside the object ``at`` points to."""
+    return at.problem(f"unknown {what} '{ref}' ({label}: {listing(known)})", *path)
+
+
+def unknown_items(at, refs: Iterable[str], known: set, what: str, *path, label: str = "known") -> Iterator[Problem]:
+    """A problem for each entry of the list at ``path`` that is not in ``known``."""
+    for index, ref in enumerate(refs):
+        if ref not in known:
+            yield unknown(at, what, ref, known, *path, index, label=label)
