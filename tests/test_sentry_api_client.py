@@ -153,13 +153,15 @@ def test_post_is_not_repeated_after_a_500_that_may_have_created_the_object(sentr
     assert waits == []
 
 
-def test_post_is_retried_after_503(sentry_double):
+def test_post_is_not_repeated_by_the_client_after_503(sentry_double):
+    """A 503 may come from a proxy after Sentry created the object: the provider looks it up first."""
     sentry_double.fail_next(1, status=503)
 
-    created = client_for(sentry_double).post(WORKFLOWS, examples.email_alert())
+    with pytest.raises(SentryApiError) as caught:
+        client_for(sentry_double).post(WORKFLOWS, examples.email_alert())
 
-    assert created["id"] in sentry_double.workflows
-    assert len(sentry_double.requests_to("POST")) == 2
+    assert caught.value.status == 503
+    assert len(sentry_double.requests_to("POST")) == 1
 
 
 def test_connection_errors_are_retried_then_reported():
@@ -239,3 +241,14 @@ def test_rejected_token_is_not_echoed(sentry_double):
     assert caught.value.status == 401
     assert "Invalid token" in str(caught.value)
     assert "sntryu_wrong_token_value" not in str(caught.value) + repr(caught.value)
+
+
+def test_a_403_says_which_scopes_the_deploy_token_needs(sentry_double):
+    sentry_double.fail_next(1, status=403)
+
+    with pytest.raises(SentryApiError) as caught:
+        client_for(sentry_double).get(WORKFLOWS, resource=RESOURCE)
+
+    assert caught.value.status == 403
+    assert "alerts:write" in str(caught.value) and "project:write" in str(caught.value)
+    assert_no_token(sentry_double, caught.value)

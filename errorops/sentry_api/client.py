@@ -18,9 +18,21 @@ BODY_LIMIT = 500
 USER_AGENT = "errorops-sentry-api"
 
 # A POST that failed this way never reached Sentry's view code, so repeating it cannot create
-# a duplicate monitor or alert. Other failures of a POST may have created the object already.
-_POST_RETRY_STATUSES = {429, 502, 503, 504}
+# a duplicate monitor or alert. Any other failure of a POST (a 5xx, even from a proxy, or a
+# read timeout) may have created the object already: the caller looks it up before trying again.
+_POST_RETRY_STATUSES = {429}
 _POST_RETRY_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)
+
+# What a refusal of our token means, and the scopes errorops' deploy needs (README, "Sentry alerting").
+# Scopes from each endpoint's `security` in Sentry's OpenAPI description (vendor/sentry-openapi):
+# teams (team:write), projects and keys (project:write, project:admin), monitors and alerts
+# (alerts:read, alerts:write), lookups (org:read); team owners: src/sentry/api/fields/actor.py.
+DEPLOY_SCOPES = "org:read, team:write, project:write, project:admin, alerts:read, alerts:write"
+_SCOPE_HINTS = {
+    401: "the token is missing, revoked or mistyped",
+    403: f"the token may not do this: it needs the scopes {DEPLOY_SCOPES}, and for an alert "
+         "or monitor owned by a team, team:admin or membership of that team",
+}
 
 
 class SentryApiError(Exception):
@@ -140,7 +152,8 @@ class SentryClient:
                 attempt += 1
                 continue
             gave_up = f" (gave up after {attempt + 1} attempts)" if retryable else ""
-            summary = f"Sentry answered {status} to {method} {path}{gave_up}"
+            hint = _hint(status, response.text)
+            summary = f"Sentry answered {status} to {method} {path}{gave_up}{hint}"
             raise self._error(summary, status, method, path, response.text, resource)
 
     def _send(self, method: str, path: str, params: dict | None, json: Any) -> httpx.Response:
@@ -204,6 +217,15 @@ class SentryClient:
 def _tls() -> ssl.SSLContext:
     # Loading the CA bundle costs tens of milliseconds; a context holds no socket, so share it.
     return ssl.create_default_context(cafile=certifi.where())
+
+
+def _hint(status: int, body: str) -> str:
+    if status in _SCOPE_HINTS:
+        return f" ({_SCOPE_HINTS[status]})"
+    # OwnerActorField refuses a team owner with a 400 (src/sentry/api/fields/actor.py).
+    if status == 400 and "permission to assign this owner" in body:
+        return " (a team owner needs a token with team:admin, or one whose user is a member of that team)"
+    return ""
 
 
 def _deprecation_headers(response: httpx.Response) -> bool:
