@@ -74,7 +74,7 @@ def test_shipped_configuration_passes_through_the_real_cli():
     assert done.returncode == 0, done.stdout + done.stderr
     summary = done.stdout.splitlines()[-1]
     assert summary.startswith("errorops check: prod (") and "staging (" in summary and "dev (" in summary
-    assert "10 policies: 0 mandatory" in summary
+    assert "11 policies: 0 mandatory" in summary
 
 
 def test_usage_errors_exit_2(capsys):
@@ -143,7 +143,7 @@ def _p1_without_github(root):
                          ("dev-never-pages", "dev/alert-error_rate_critical")]),
     (_p0_without_on_call, "prod", [("sentry-alert-routing", "prod/alert-error_rate_critical"),
                                    ("gcp-alert-routing", "prod/service-unavailable")]),
-    (_p1_without_github, "prod", [("sentry-alert-routing", "prod/alert-cache_errors")]),
+    (_p1_without_github, "prod", [("sentry-github-issues", "prod")]),
 ], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
 def test_broken_repository_fails_naming_policy_and_resource(tmp_path, capsys, breakage, stack, expected):
     root = copy_repo(tmp_path)

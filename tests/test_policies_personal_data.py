@@ -57,14 +57,14 @@ def test_sentry_alert_filter_on_personal_data_fails(condition, expected):
 def test_sentry_monitor_query_on_personal_data_fails(query, expected):
     def edit(props):
         props["payload"]["dataSources"][0]["query"] = query
-    message = check("prod", edited(planned("prod").resource("monitor-new_release_errors"), edit))
+    message = check("prod", edited(planned("prod").resource("monitor-cache_errors"), edit))
     assert any(expected in m for m in message)
 
 
 def test_sentry_monitor_query_without_personal_data_passes():
     def edit(props):
         props["payload"]["dataSources"][0]["query"] = "error.type:[CacheError] is_transaction:true release:latest"
-    assert check("prod", edited(planned("prod").resource("monitor-new_release_errors"), edit)) == []
+    assert check("prod", edited(planned("prod").resource("monitor-cache_errors"), edit)) == []
 
 
 def test_log_metric_extracting_a_user_id_fails():

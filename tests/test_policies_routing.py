@@ -73,13 +73,11 @@ def test_p0_without_the_on_call_engineer_fails_and_pagerduty_reaches_them():
     assert sentry("prod", edited(without, page)) == []
 
 
-def test_p1_without_github_issue_or_team_lead_fails():
+def test_p1_without_the_team_lead_fails():
     alert = planned("prod").resource(P1_ALERT)
-    (message,) = sentry("prod", edited(alert, drop_actions("github")))
-    assert "(P1) does not reach a GitHub issue" in message
     lead = planned("prod").config["sentry-alert-routing"]["recipients"]["team_lead"]["sentryUserIds"][0]
     (message,) = sentry("prod", edited(alert, drop_actions("email", lead)))
-    assert "the team lead by e-mail" in message
+    assert "(P1) does not reach the team lead by e-mail" in message
 
 
 def test_inactive_actions_do_not_count():
@@ -87,7 +85,46 @@ def test_inactive_actions_do_not_count():
         for a in _actions(props):
             a["status"] = "disabled"
     (message,) = sentry("prod", edited(planned("prod").resource(P0_ALERT), deactivate))
-    assert "Slack" in message and "on-call engineer" in message and "GitHub issue" in message
+    assert "Slack" in message and "on-call engineer" in message and "team lead" in message
+
+
+# --- GitHub issues: a stack rule ------------------------------------------------------------
+
+GITHUB_ISSUES = policy_named("sentry-github-issues")
+
+
+def github(stack: str, resources) -> list[str]:
+    return violations(GITHUB_ISSUES, stack_args(list(resources), planned(stack).config["sentry-github-issues"]))
+
+
+@pytest.mark.parametrize("stack", ["prod", "staging", "dev"])
+def test_every_shipped_stack_opens_github_issues_as_its_environment_allows(stack):
+    assert github(stack, planned(stack).resources) == []
+
+
+def test_prod_without_the_github_alert_fails():
+    resources = [r for r in planned("prod").resources if r.name != "alert-github_issues"]
+    (message,) = github("prod", resources)
+    assert "No Sentry alert opens a GitHub issue for new P0/P1 errors" in message
+
+
+def test_p1_errors_without_a_labelled_github_action_fail():
+    def p0_only(props):
+        props["payload"]["actionFilters"] = [g for g in props["payload"]["actionFilters"]
+                                             if "P1" not in g["actions"][0]["data"]["additional_fields"]["labels"]]
+    resources = [edited(r, p0_only) if r.name == "alert-github_issues" else r for r in planned("prod").resources]
+    (message,) = github("prod", resources)
+    assert "for new P1 errors" in message
+
+
+def test_a_github_action_on_an_alert_fed_by_a_monitor_fails():
+    """Sentry registers ticketing actions on metric issues as no-ops: such an action opens nothing."""
+    ticket = next(a for g in planned("prod").resource("alert-github_issues").properties["payload"]["actionFilters"]
+                  for a in g["actions"])
+    resources = [edited(r, lambda p: _actions(p).append(ticket)) if r.name == P1_ALERT else r
+                 for r in planned("prod").resources]
+    (message,) = github("prod", resources)
+    assert "is fed by a metric monitor and carries a github action" in message
 
 
 def test_disabled_p0_alert_fails():

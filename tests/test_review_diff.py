@@ -114,7 +114,10 @@ def test_threshold_window_and_route_edits_read_as_sentences(edited):
     assert "now also e-mails the on-call engineer" in prod["~ Sentry alert alert-error_rate_high"]
     assert "now also e-mails the on-call engineer" in prod["~ GCP alert policy error-rate-high"]
     for stack in ("staging", "dev"):
-        assert "~ Sentry alert alert-error_rate_high" not in found[stack]
+        # Their alert only takes the new window into its name, which states it.
+        assert found[stack]["~ Sentry alert alert-error_rate_high"] == [
+            f"renamed [P1] Error rate above 2% over 15 minutes ({stack}) -> "
+            f"[P1] Error rate above 2% over 30 minutes ({stack})"]
         assert not any("on-call" in s for sentences in found[stack].values() for s in sentences)
     assert "prod: 0 added, 0 removed," in run.stdout
     assert "Traceback" not in run.stdout
@@ -240,7 +243,7 @@ def test_each_side_is_planned_by_its_own_code(fake: Path):
     assert sentences == [
         "no longer e-mails the on-call engineer",
         "no longer pages on-call through PagerDuty service ACF",
-        "re-notifies every 10 min -> every 30 min",
+        "notifies at most once per 10 min per issue -> at most once per 30 min per issue",
     ]
     assert found["prod"]["~ GCP log-based metric cache_errors"] == ["filter: severity>=WARNING -> severity>=ERROR"]
     assert found["prod"]["- Sentry team team-product"] == ["protected: pulumi up fails until protect is lifted"]

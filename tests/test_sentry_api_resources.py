@@ -49,6 +49,11 @@ def monitor_props(payload: dict) -> dict:
     return {"organization": "acme", "project": "api", "payload": payload}
 
 
+def scope(sentry, slug: str = "api") -> dict:
+    """A project as the declared resources name it: slug, and numeric id for list filters."""
+    return {"organization": "acme", "project": slug, "project_id": sentry.projects[slug]["id"]}
+
+
 def alert_props(payload: dict) -> dict:
     return {"organization": "acme", "payload": payload}
 
@@ -124,6 +129,67 @@ def test_alert_create_read_update_delete(sentry, make):
     provider.delete(created.id, created.outs)
     assert created.id not in sentry.workflows
     assert provider.read(created.id, created.outs).id == ""
+
+
+def test_an_update_keeps_the_ids_of_the_actions_that_stay(sentry):
+    """Sentry deletes and recreates actions sent without their ids, which resets their throttle."""
+    monitor = MonitorProvider("api-errors").create(monitor_props(examples.static_monitor()))
+    payload = examples.slack_alert([int(monitor.id)])
+    provider = AlertProvider("notify")
+    created = provider.create(alert_props(payload))
+    before = sentry.workflows[created.id]["actionFilters"][0]
+    slack_id = before["actions"][0]["id"]
+    email = {"type": "email", "data": {}, "status": "active", "config": {"targetType": "user", "targetIdentifier": "1"}}
+    changed = copy.deepcopy(payload)
+    changed["actionFilters"][0]["actions"].append(email)
+    changed["config"] = {"frequency": 60}
+
+    provider.update(created.id, created.outs, alert_props(changed))
+
+    after = sentry.workflows[created.id]["actionFilters"][0]
+    assert after["id"] == before["id"]
+    assert [a["type"] for a in after["actions"]] == ["slack", "email"]
+    assert after["actions"][0]["id"] == slack_id  # updated in place, not recreated
+    sent = sentry.requests_to("PUT")[-1].body
+    assert sent["actionFilters"][0]["id"] == int(before["id"])
+    assert "id" not in sent["actionFilters"][0]["actions"][1]  # the new e-mail action is created
+
+
+@pytest.mark.parametrize("status", [500, 503, 504])
+def test_a_create_that_failed_after_sentry_made_it_is_adopted_not_repeated(sentry, status):
+    sentry.fail_next(1, status=status, after_processing=True)
+    provider = AlertProvider("notify")
+    monitor = MonitorProvider("api-errors").create({**monitor_props(examples.static_monitor()),
+                                                    "project_id": sentry.projects["api"]["id"]})
+
+    created = provider.create(alert_props(examples.email_alert([int(monitor.id)])))
+
+    assert [w["id"] for w in sentry.workflows.values() if w["name"] == "Busy issues to their owners"] == [created.id]
+    assert len(sentry.requests_to("POST", "/api/0/organizations/acme/workflows/")) == 1
+
+
+def test_a_create_that_failed_before_sentry_made_it_is_tried_again(sentry):
+    sentry.fail_next(1, status=503)
+    props = {**monitor_props(examples.static_monitor()), "project_id": sentry.projects["api"]["id"]}
+
+    created = MonitorProvider("api-errors").create(props)
+
+    assert [d["id"] for d in sentry.detectors.values() if d["name"] == "High number of errors"] == [created.id]
+    assert len(sentry.requests_to("POST")) == 2
+    listing = sentry.requests_to("GET", "/api/0/organizations/acme/detectors/")[-1]
+    assert listing.query["project"] == [sentry.projects["api"]["id"]]  # looked up first, by numeric id
+
+
+def test_a_refused_team_owner_says_which_scope_the_token_needs(sentry):
+    team = sentry.add_team("devops", member=False)
+    sentry.state.scopes.discard("team:admin")
+    payload = {**examples.static_monitor(), "owner": f"team:{team}"}
+
+    with pytest.raises(SentryApiError) as caught:
+        MonitorProvider("api-errors").create(monitor_props(payload))
+
+    assert "You do not have permission to assign this owner" in str(caught.value)
+    assert "team:admin" in str(caught.value)
 
 
 def test_monitor_drift_made_in_sentry_shows_on_read(sentry):
@@ -234,7 +300,7 @@ def test_a_refused_request_names_the_resource_and_sentrys_answer(sentry):
     assert message.startswith(
         "sentry:Alert 'busy-issues': Sentry answered 400 to POST /api/0/organizations/acme/workflows/"
     )
-    assert "Some monitors do not exist" in message
+    assert "Some detectors do not exist: {424242}" in message
     assert sentry.token not in message
 
 
@@ -274,16 +340,18 @@ def test_default_alert_removal_deletes_only_sentrys_default_of_that_project(sent
                      for t in ("new_high_priority_issue", "existing_high_priority_issue")]}}
     kept = [AlertProvider("a").create(alert_props(p)).id for p in (examples.slack_alert([int(monitor.id)]), lookalike)]
     provider = DefaultAlertRemovalProvider("api-defaults")
-    assert provider.check({}, {"organization": "acme", "project": "api"}).failures == []
+    assert provider.check({}, scope(sentry)).failures == []
 
-    result = provider.create({"organization": "acme", "project": "api"})
+    result = provider.create(scope(sentry))
 
-    assert result.outs == {"organization": "acme", "project": "api", "removed_ids": [api_default["id"]]}
+    assert result.outs == {**scope(sentry), "removed_ids": [api_default["id"]], "disconnected_ids": []}
     assert result.id == "acme/api"
     assert api_default["id"] not in sentry.workflows
     assert all(i in sentry.workflows for i in kept)
     assert sum(w["name"] == api_default["name"] and w["createdBy"] is None for w in sentry.workflows.values()) == 1
-    assert provider.create({"organization": "acme", "project": "api"}).outs["removed_ids"] == []
+    assert provider.create(scope(sentry)).outs["removed_ids"] == []
+    listing = sentry.requests_to("GET", "/api/0/organizations/acme/workflows/")[-1]
+    assert listing.query["project"] == [sentry.projects["api"]["id"]]  # a number: older Sentry refuses slugs
 
     requests_before = len(sentry.requests)
     provider.delete(result.id, result.outs)
@@ -299,17 +367,33 @@ def test_project_error_detector_finds_the_projects_error_monitor(sentry):
     MonitorProvider("api-errors").create(monitor_props(examples.static_monitor()))  # a metric monitor beside it
     provider = ProjectErrorDetectorProvider("api-error-monitor")
 
-    result = provider.create({"organization": "acme", "project": "api"})
+    result = provider.create(scope(sentry))
 
     assert (result.id, result.outs["sentry_id"]) == (api_error["id"], api_error["id"])
     listing = sentry.requests_to("GET", "/api/0/organizations/acme/detectors/")[-1]
-    assert (listing.query["project"], listing.query["query"]) == (["api"], ["type:error"])
+    assert (listing.query["project"], listing.query["query"]) == ([sentry.projects["api"]["id"]], ["type:error"])
     assert provider.read(result.id, result.outs).id == api_error["id"]
     requests_before = len(sentry.requests)
     provider.delete(result.id, result.outs)
     assert len(sentry.requests) == requests_before  # Sentry's own monitor is never deleted
     with pytest.raises(SentryApiError, match="no error monitor for project 'mobile'"):
-        provider.create({"organization": "acme", "project": "mobile"})
+        provider.create({"organization": "acme", "project": "mobile", "project_id": "99999"})
+
+
+def test_default_alert_shared_with_another_project_is_only_disconnected(sentry):
+    web = sentry.add_project("web")
+    api_default = next(w for w in sentry.workflows.values() if w["name"].startswith("Send a notification"))
+    web_error = next(d["id"] for d in sentry.detectors.values() if d["type"] == "error" and d["projectId"] == web["id"])
+    api_default["detectorIds"].append(web_error)  # a user made api's default serve web too
+    action_ids = [a["id"] for f in api_default["actionFilters"] for a in f["actions"]]
+
+    result = DefaultAlertRemovalProvider("api-defaults").create(scope(sentry))
+
+    assert (result.outs["removed_ids"], result.outs["disconnected_ids"]) == ([], [api_default["id"]])
+    kept = sentry.workflows[api_default["id"]]
+    assert kept["detectorIds"] == [web_error]
+    assert [a["id"] for f in kept["actionFilters"] for a in f["actions"]] == action_ids  # updated in place
+    assert kept["name"] == "Send a notification for high priority issues"
 
 
 def test_providers_pickle_small_by_reference_and_without_the_token(monkeypatch):

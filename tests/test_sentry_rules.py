@@ -9,10 +9,20 @@ import pytest
 import yaml
 from conftest import DATA, Repo, locate
 
-from errorops.declare.sentry_payloads import SentryTargets, alert_payload, frequency, monitor_payload
+from errorops.declare.sentry_payloads import (
+    alert_payload,
+    github_alert_payload,
+    monitor_payload,
+    sentry_threshold,
+)
+from errorops.model.sentry import MonitorSpec, Threshold
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
 from errorops.plan.runner import plan_stack, stacks_in_order
 from errorops.sentry_api import openapi
+from errorops.sentry_api.payloads import restore_ints
+from errorops.sentry_api.resources import AlertProvider, MonitorProvider
+from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
+from tests.sentry_support import concrete_targets
 
 MONITOR_POST = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"
 ALERT_POST = "/api/0/organizations/{organization_id_or_slug}/workflows/"
@@ -62,34 +72,24 @@ def actions(alert_inputs: dict) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def concrete_targets(model, pagerduty: bool = False) -> SentryTargets:
-    return SentryTargets(
-        slack_integration_id="101",
-        github_integration_id="202",
-        slack_channel_ids={"alerts": "C0123ABCD"},
-        sentry_user_ids={"team_lead": "1001", "on_call_engineer": "1002", "product_manager": "1003"},
-        team_ids={t.id: str(900 + n) for n, t in enumerate(model.teams)},
-        pagerduty=("303", "654321", "AI Content Factory") if pagerduty else None,
-    )
-
-
 # --- every rule of the document, as Sentry receives it -----------------------------------------
 
 EXPECTED_MONITORS = {
     # rule id: (aggregate, timeWindow seconds, comparison as Sentry takes it, detection type)
     "error_rate_critical": ("failure_rate()", 300, 0.05, "static"),
-    "new_release_errors": ("count()", 60, 10, "static"),
     "error_rate_high": ("failure_rate()", 900, 0.02, "static"),
-    "performance_degradation": ("p95(span.duration)", 3600, 50, "percent"),
+    # "+50% from baseline": Sentry compares current / baseline * 100 with 150.
+    "performance_degradation": ("p95(span.duration)", 3600, 150, "percent"),
     "content_generation_failures": ("count()", 3600, 5, "static"),
     "cache_errors": ("count()", 3600, 10, "static"),
 }
+ISSUE_ALERTS = ["tagged_critical", "new_release_errors", "security_errors", "github_issues"]
 
 
 def test_prod_declares_every_rule_of_the_document(plans):
     monitors = resources(plans["prod"], "sentry:Monitor")
     alerts = resources(plans["prod"], "sentry:Alert")
-    assert set(alerts) == {f"alert-{r}" for r in [*EXPECTED_MONITORS, "tagged_critical", "security_errors"]}
+    assert set(alerts) == {f"alert-{r}" for r in [*EXPECTED_MONITORS, *ISSUE_ALERTS]}
     assert set(monitors) == {f"monitor-{r}" for r in EXPECTED_MONITORS}
     for rule, (aggregate, window, comparison, detection) in EXPECTED_MONITORS.items():
         payload = monitors[f"monitor-{rule}"]["payload"]
@@ -100,16 +100,75 @@ def test_prod_declares_every_rule_of_the_document(plans):
         assert (resolve["type"], resolve["comparison"], resolve["conditionResult"]) == ("lte", comparison, 0)
     assert monitors["monitor-performance_degradation"]["payload"]["config"]["comparisonDelta"] == 604800
     assert monitors["monitor-cache_errors"]["payload"]["dataSources"][0]["query"] == "error.type:[CacheError,CacheTimeoutError]"
+    # Requests only: failure_rate() over all spans would divide by every child span too.
+    for rule in ("error_rate_critical", "error_rate_high", "performance_degradation"):
+        assert monitors[f"monitor-{rule}"]["payload"]["dataSources"][0]["query"] == "is_transaction:true", rule
+    # No monitor asks Sentry for what its monitors refuse (UNSUPPORTED_QUERIES).
+    assert not any("release:latest" in m["payload"]["dataSources"][0]["query"] for m in monitors.values())
 
 
-def test_issue_alerts_filter_on_tag_and_error_type(plans):
+def event_condition(attribute: str, match: str, value: str) -> dict:
+    return {"type": "event_attribute", "conditionResult": True,
+            "comparison": {"attribute": attribute, "match": match, "value": value}}
+
+
+def test_issue_alerts_fire_on_every_matching_event(plans):
+    """An empty trigger group runs the alert on every event of the issue, not only new ones."""
     alerts = resources(plans["prod"], "sentry:Alert")
+    for rule in ("tagged_critical", "security_errors", "new_release_errors"):
+        assert alerts[f"alert-{rule}"]["payload"]["triggers"] == {"logicType": "any-short", "conditions": []}, rule
     tagged = alerts["alert-tagged_critical"]["payload"]["actionFilters"][0]["conditions"]
     assert tagged == [{"type": "tagged_event", "comparison": {"key": "severity", "match": "eq", "value": "critical"},
                        "conditionResult": True}]
-    security = alerts["alert-security_errors"]["payload"]["actionFilters"][0]["conditions"]
-    assert security == [{"type": "event_attribute", "conditionResult": True,
-                         "comparison": {"attribute": "exception.type", "match": "eq", "value": "SecurityError"}}]
+    # "Security breaches or authentication failures": either class, anywhere in the chain.
+    security = alerts["alert-security_errors"]["payload"]["actionFilters"]
+    assert [g["logicType"] for g in security] == ["any-short"]
+    assert security[0]["conditions"] == [event_condition("exception.type", "eq", "AuthenticationError"),
+                                         event_condition("exception.type", "eq", "SecurityError")]
+
+
+def test_new_release_errors_count_per_issue_in_the_latest_release(plans):
+    alert = resources(plans["prod"], "sentry:Alert")["alert-new_release_errors"]["payload"]
+    [group] = alert["actionFilters"]
+    assert group["logicType"] == "all"
+    assert group["conditions"] == [
+        {"type": "latest_release", "comparison": True, "conditionResult": True},
+        {"type": "event_frequency_count", "comparison": {"value": 10, "interval": "1m"}, "conditionResult": True},
+    ]
+    assert alert["name"] == "[P0] New release errors above 10 per minute (per issue) (prod)"
+
+
+def test_github_issues_come_from_one_alert_on_the_error_types_of_p0_and_p1(plans):
+    alert = resources(plans["prod"], "sentry:Alert")["alert-github_issues"]["payload"]
+    assert alert["name"] == "[P0] GitHub issue for new P0/P1 errors (prod)"
+    assert [t["type"] for t in alert["triggers"]["conditions"]] == ["first_seen_event", "regression_event"]
+    groups = [(g["logicType"], [c["comparison"]["value"] for c in g["conditions"]],
+               [a["data"]["additional_fields"]["labels"] for a in g["actions"]]) for g in alert["actionFilters"]]
+    assert groups == [
+        ("any-short", ["AuthenticationError", "ConnectionError", "SecurityError"], [["sentry-alert", "P0"]]),
+        # ValidationError is P0, P1 or P2 by its message: only the message tells them apart.
+        ("all", ["ValidationError", "Content generation pipeline failure"], [["sentry-alert", "P0"]]),
+        ("any-short", ["CacheError", "CacheTimeoutError", "ContentGenerationError", "LLMValidationError",
+                       "TimeoutError"], [["sentry-alert", "P1"]]),
+        ("all", ["ValidationError", "FAQ generation failing, other content types working"], [["sentry-alert", "P1"]]),
+    ]
+    # Sentry runs ticketing actions on error issues only: no other alert carries one.
+    for name, other in resources(plans["prod"], "sentry:Alert").items():
+        if name != "alert-github_issues":
+            assert "github" not in [a for a, _ in actions(other)], name
+    for stack in ("staging", "dev"):
+        assert "alert-github_issues" not in resources(plans[stack], "sentry:Alert"), stack
+
+
+@pytest.mark.parametrize(("unit", "above", "sent"), [
+    ("percent", 5, 0.05), ("percent", 2.5, 0.025), ("percent", 100, 1),
+    ("percent_change", 50, 150), ("percent_change", 0.5, 100.5), ("percent_change", 200, 300),
+    ("count", 10, 10), ("milliseconds", 60000, 60000),
+])
+def test_thresholds_become_sentrys_unit_in_one_place(unit, above, sent):
+    monitor = MonitorSpec("a()", "events", ("error",), "", (), 300, 604800 if unit == "percent_change" else None,
+                          Threshold(above, unit))
+    assert sentry_threshold(monitor) == sent
 
 
 def test_alerts_are_connected_to_their_project(plans):
@@ -118,10 +177,16 @@ def test_alerts_are_connected_to_their_project(plans):
         depends = {r.name: r.options["depends_on"] for r in plan.resources}
         assert "monitor-cache_errors" in depends["alert-cache_errors"]
         assert f"error-monitor-{stack}" in depends["alert-tagged_critical"]
-        assert f"default-alert-removal-{stack}" in depends["alert-cache_errors"]
+        # Sentry's default alert goes only once every declared alert exists: a failed alert
+        # never leaves the project with no alert at all.
+        alert_names = set(resources(plan, "sentry:Alert"))
+        assert alert_names <= set(depends[f"default-alert-removal-{stack}"])
+        assert not any(f"default-alert-removal-{stack}" in depends[a] for a in alert_names)
         detectors = resources(plan, "sentry:ProjectErrorDetector")
+        # Lists filter by the project's numeric id, which older Sentry requires.
         assert detectors == {f"error-monitor-{stack}": {"organization": "ai-content-factory",
-                                                        "project": f"ai-content-factory-{stack}"}}
+                                                        "project": f"ai-content-factory-{stack}",
+                                                        "project_id": "<computed at deploy>"}}
         for name, alert in resources(plan, "sentry:Alert").items():
             assert len(alert["payload"]["detectorIds"]) == 1, name
             assert alert["payload"]["name"].endswith(f" ({stack})"), name
@@ -132,14 +197,13 @@ def test_alerts_are_connected_to_their_project(plans):
 def test_prod_routes_fully_by_severity(plans):
     alerts = resources(plans["prod"], "sentry:Alert")
     p0 = actions(alerts["alert-error_rate_critical"])
-    assert [a for a, _ in p0] == ["email", "email", "email", "github", "slack"]
+    assert [a for a, _ in p0] == ["email", "email", "email", "slack"]
     assert {t for a, t in p0 if a == "email"} == {
         "<unset errorops:teamLeadSentryUserId>", "<unset errorops:onCallEngineerSentryUserId>",
         "<unset errorops:productManagerSentryUserId>",
     }
     p1 = actions(alerts["alert-cache_errors"])
-    assert p1 == [("email", "<unset errorops:teamLeadSentryUserId>"), ("github", ""),
-                  ("slack", "<unset errorops:slackAlertsChannelId>")]
+    assert p1 == [("email", "<unset errorops:teamLeadSentryUserId>"), ("slack", "<unset errorops:slackAlertsChannelId>")]
     assert plans["prod"].outputs["pagerduty"] == "not configured: nothing PagerDuty is declared"
 
 
@@ -157,12 +221,15 @@ def test_dev_never_pages_or_emails_on_call(plans):
     assert dev_monitor["payload"]["conditionGroup"]["conditions"][0]["comparison"] == 20
     prod_monitor = resources(plans["prod"], "sentry:Monitor")["monitor-content_generation_failures"]
     assert prod_monitor["payload"]["conditionGroup"]["conditions"][0]["comparison"] == 5
+    # A name that states a number states the number sent.
+    assert dev_monitor["payload"]["name"] == "[P1] Content generation failures above 20 per hour (dev)"
+    assert prod_monitor["payload"]["name"] == "[P1] Content generation failures above 5 per hour (prod)"
 
 
-def test_renotify_frequency_follows_severity(model, plans):
-    assert [frequency(model.severity(level)) for level in ("P0", "P1", "P2", "P3")] == [10, 60, 1440, 1440]
+def test_throttle_follows_severity(plans):
+    """config.frequency is Sentry's per-issue throttle, in whole minutes of the level's YAML."""
     alerts = resources(plans["prod"], "sentry:Alert")
-    assert alerts["alert-security_errors"]["payload"]["config"] == {"frequency": 10}
+    assert alerts["alert-security_errors"]["payload"]["config"] == {"frequency": 15}
     assert alerts["alert-error_rate_high"]["payload"]["config"] == {"frequency": 60}
 
 
@@ -184,7 +251,7 @@ def test_pagerduty_declares_the_escalation_ladder_where_configured(full_repo):
 
 
 def test_renaming_a_rule_keeps_its_logical_name(full_repo):
-    full_repo.edit("alert_rules/sentry_alerts.yaml", "name: Cache errors above 10 per hour", "name: Redis errors")
+    full_repo.edit("alert_rules/sentry_alerts.yaml", "name: Cache errors above {threshold} per hour", "name: Redis errors")
     model = load_model(full_repo.root)
     plan = plan_stack(model, next(s for s in model.stacks if s.name == "prod"))
     alerts = resources(plan, "sentry:Alert")
@@ -205,6 +272,89 @@ def test_every_payload_validates_against_the_openapi_schema(model, env_id, pager
             assert openapi.validate_request("POST", MONITOR_POST, body) == [], rule.id
         body = alert_payload(model, rule, env_id, model.severity(rule.severity).routes_in(env), targets, 4242)
         assert openapi.validate_request("POST", ALERT_POST, body) == [], rule.id
+
+
+@pytest.fixture
+def sentry_org(sentry_double, monkeypatch, model):
+    """The double as the organisation that concrete_targets points at."""
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", sentry_double.token)
+    monkeypatch.setenv("SENTRY_BASE_URL", sentry_double.base_url)
+    targets = concrete_targets(model, pagerduty=True)
+    for team_id in targets.team_ids.values():
+        sentry_double.add_team(f"team-{team_id}", team_id=team_id)
+    for user_id in targets.sentry_user_ids.values():
+        sentry_double.add_user(user_id)
+    sentry_double.add_integration("slack", targets.slack_integration_id)
+    sentry_double.add_integration("github", targets.github_integration_id)
+    sentry_double.add_integration("pagerduty", targets.pagerduty[0])
+    sentry_double.add_pagerduty_service(targets.pagerduty[2], targets.pagerduty[1])
+    return sentry_double
+
+
+def declare_all(model, double, env_id: str, pagerduty: bool) -> list[tuple[object, dict, dict]]:
+    """Every monitor and alert of one environment created through the providers: (provider, props, created)."""
+    targets = concrete_targets(model, pagerduty)
+    env = model.environment(env_id)
+    project = double.add_project(f"acf-{env_id}-{int(pagerduty)}", default_alert=False)
+    error_detector = next(d["id"] for d in double.detectors.values()
+                          if d["type"] == "error" and d["projectId"] == project["id"])
+    scope = {"organization": double.organization, "project": project["slug"], "project_id": project["id"]}
+    made = []
+    for rule in model.sentry.rules:
+        detector = error_detector
+        if rule.monitor is not None:
+            props = {**scope, "payload": as_pulumi_sends(monitor_payload(model, rule, env_id, targets))}
+            provider = MonitorProvider(f"monitor-{rule.id}")
+            created = provider.create(props)
+            made.append((provider, props, created))
+            detector = created.id
+        routes = model.severity(rule.severity).routes_in(env)
+        body = alert_payload(model, rule, env_id, routes, targets, int(detector))
+        props = {"organization": double.organization, "payload": as_pulumi_sends(body)}
+        made.append((AlertProvider(f"alert-{rule.id}"), props, AlertProvider(f"alert-{rule.id}").create(props)))
+    github = github_alert_payload(model, env, targets, int(error_detector))
+    if github is not None:
+        props = {"organization": double.organization, "payload": as_pulumi_sends(github)}
+        made.append((AlertProvider("alert-github_issues"), props, AlertProvider("alert-github_issues").create(props)))
+    return made
+
+
+def as_pulumi_sends(value):
+    """What the provider receives from Pulumi's engine: numbers as floats, nulls dropped."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: as_pulumi_sends(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [as_pulumi_sends(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("env_id", ["prod", "staging", "dev"])
+@pytest.mark.parametrize("pagerduty", [False, True])
+def test_sentry_accepts_every_monitor_and_alert(model, sentry_org, env_id, pagerduty):
+    """Through the real providers against the contract double: Sentry's own rules, not only its schema."""
+    made = declare_all(model, sentry_org, env_id, pagerduty)
+
+    assert sentry_org.refused == []
+    assert len(made) == len(model.sentry.rules) + sum(r.monitor is not None for r in model.sentry.rules) + (
+        env_id == "prod")
+    if pagerduty and env_id == "prod":
+        pages = [a for w in sentry_org.workflows.values() for f in w["actionFilters"] for a in f["actions"]
+                 if a["type"] == "pagerduty"]
+        assert pages and {a["data"]["priority"] for a in pages} == {"critical"}
+
+
+@pytest.mark.parametrize("env_id", ["prod", "dev"])
+def test_refresh_then_preview_shows_no_change(model, sentry_org, env_id):
+    """Sentry answers lists in its own order, ids added and Slack names rewritten: read pairs by meaning."""
+    for provider, props, created in declare_all(model, sentry_org, env_id, pagerduty=False):
+        live = provider.read(created.id, created.outs)
+        assert live.outs["payload"] == restore_ints(props["payload"]), provider.resource_name
+        diff = provider.diff(created.id, live.outs, props)
+        assert (diff.changes, diff.changed_keys) == (False, []), provider.resource_name
 
 
 def test_the_schema_check_catches_a_broken_payload(model):

@@ -24,8 +24,9 @@ from ..model.types import Model, StackFile
 from ..plan.runner import _stack_config
 
 # Policies that read each key (the rest read none).
-_ENVIRONMENT = ("sentry-alert-routing", "gcp-alert-routing", "protected-in-prod", "dev-never-pages")
-_ROUTING = ("sentry-alert-routing", "gcp-alert-routing")
+_ENVIRONMENT = ("sentry-alert-routing", "sentry-github-issues", "gcp-alert-routing", "protected-in-prod",
+                "dev-never-pages")
+_ROUTING = ("sentry-alert-routing", "sentry-github-issues", "gcp-alert-routing")
 
 
 def environment_of(model: Model, stack: StackFile) -> str:

@@ -14,7 +14,7 @@ import pulumiverse_sentry as sentry
 from ..model.types import Model
 from ..sentry_api.resources import Alert, DefaultAlertRemoval, Monitor, ProjectErrorDetector
 from .sentry_org import SentryOrg
-from .sentry_payloads import SentryTargets, alert_payload, monitor_payload
+from .sentry_payloads import SentryTargets, alert_payload, github_alert_payload, monitor_payload
 from .settings import StackSettings
 
 
@@ -65,27 +65,29 @@ def declare_sentry_alerts(model: Model, settings: StackSettings, org: SentryOrg)
     organization = settings.sentry_organization
     env = settings.environment
     targets = _targets(model, settings, org)
-    # Sentry gives every new project a default alert; only the declared ones may remain.
-    removal = DefaultAlertRemoval(f"default-alert-removal-{env.id}", organization=organization, project=org.project.slug)
+    # Lists filter by the numeric project id: older Sentry refuses slugs in ?project=.
+    scope = {"organization": organization, "project": org.project.slug, "project_id": org.project.internal_id}
     # Alerts are organisation-wide: an issue alert reaches this project through its error monitor.
-    error_monitor = ProjectErrorDetector(f"error-monitor-{env.id}", organization=organization, project=org.project.slug)
+    error_monitor = ProjectErrorDetector(f"error-monitor-{env.id}", **scope)
+    error_detector_id = error_monitor.sentry_id.apply(_as_int)
     alerts: dict[str, Alert] = {}
     for rule in model.sentry.rules:
         routes = model.severity(rule.severity).routes_in(env)
         if rule.monitor is not None:
-            monitor = Monitor(
-                f"monitor-{rule.id}",
-                organization=organization,
-                project=org.project.slug,
-                payload=monitor_payload(model, rule, env.id, targets),
-            )
+            monitor = Monitor(f"monitor-{rule.id}", **scope, payload=monitor_payload(model, rule, env.id, targets))
             detector_id = monitor.sentry_id.apply(_as_int)
         else:
-            detector_id = error_monitor.sentry_id.apply(_as_int)
+            detector_id = error_detector_id
         alerts[rule.id] = Alert(
             f"alert-{rule.id}",
             organization=organization,
             payload=alert_payload(model, rule, env.id, routes, targets, detector_id),
-            opts=pulumi.ResourceOptions(depends_on=[removal]),
         )
+    github = github_alert_payload(model, env, targets, error_detector_id)
+    if github is not None:
+        alerts["github_issues"] = Alert("alert-github_issues", organization=organization, payload=github)
+    # Sentry gives every new project a default alert; only the declared ones may remain. It goes
+    # last, so that a project is never left with no alert at all when a declared one fails.
+    DefaultAlertRemoval(f"default-alert-removal-{env.id}", **scope,
+                        opts=pulumi.ResourceOptions(depends_on=list(alerts.values())))
     return alerts

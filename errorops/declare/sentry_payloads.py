@@ -1,8 +1,10 @@
 """Request bodies for Sentry's monitors (detectors) and alerts (workflows).
 
-Pure functions of the model: what they return is exactly what Sentry receives,
-which is also what `errorops plan` prints. Values the cloud knows only at deploy
-time (integration, team and monitor ids) arrive as Pulumi Outputs.
+Pure functions of the model: what they return is what Sentry receives (the provider only puts
+back the nulls Pulumi drops, errorops.sentry_api.payloads.wire_body), and what `errorops plan`
+prints. Values the cloud knows only at deploy time (integration, team and monitor ids) arrive
+as Pulumi Outputs. The YAML's units (percent, percent change) become Sentry's here and nowhere
+else: `sentry_threshold`.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.sentry import EAP_DATASETS, MonitorSpec, SentryRule
-from ..model.types import Model, Routes, SeverityLevel
+from ..model.sentry import EAP_DATASETS, ErrorType, IssueAlertSpec, MonitorSpec, SentryRule, fill_name
+from ..model.types import Environment, Model, Routes, SeverityLevel
 
-# Sentry's codes for an issue's priority (detector conditionResult).
+# Sentry's codes for an issue's priority (DetectorPriorityLevel, the detector's conditionResult).
 PRIORITY = {"high": 75, "medium": 50, "low": 25}
-# The re-notify intervals Sentry offers for an alert's config.frequency, in minutes.
-FREQUENCIES = (0, 5, 10, 30, 60, 180, 720, 1440)
+# Issue state changes after which an alert fed by a metric monitor runs: the monitor opens an
+# issue (first seen), or reopens it (regression, reappeared). Monitors change state only at
+# their thresholds, so these never repeat while the value stays above.
 MONITOR_TRIGGERS = ("first_seen_event", "regression_event", "reappeared_event")
 
 
@@ -33,16 +36,20 @@ class SentryTargets:
     pagerduty: tuple[Any, Any, str] | None = None
 
 
-def frequency(level: SeverityLevel) -> int:
-    """The longest interval Sentry offers that still re-notifies as often as the level asks."""
-    return max(f for f in FREQUENCIES if f <= level.renotify_minutes)
-
-
 def sentry_threshold(monitor: MonitorSpec) -> float | int:
-    """The YAML's threshold in Sentry's unit: failure_rate() is a ratio, written in percent."""
-    value = monitor.threshold.above
-    if monitor.threshold.unit == "percent":
+    """The YAML's threshold as Sentry compares it.
+
+    - percent (failure_rate()): Sentry's value is a ratio, so 5% is 0.05.
+    - percent_change: Sentry compares current / baseline * 100
+      (src/sentry/incidents/utils/process_update_helpers.py, get_comparison_aggregation_value)
+      and the detectors API takes the comparison as given, so "+50%" is 150.
+    - count, milliseconds: as written.
+    """
+    value, unit = monitor.threshold.above, monitor.threshold.unit
+    if unit == "percent":
         return round(value / 100, 6)
+    if unit == "percent_change":
+        value = 100 + value
     return int(value) if float(value).is_integer() else value
 
 
@@ -65,6 +72,8 @@ def monitor_payload(model: Model, rule: SentryRule, env_id: str, targets: Sentry
     source = {
         "aggregate": monitor.aggregate,
         "dataset": monitor.dataset,
+        # Each stack has its own project, so the monitor counts all of the project's environments.
+        "environment": None,
         "eventTypes": list(monitor.event_types),
         "query": _query(model, monitor),
         "queryType": 1 if monitor.dataset in EAP_DATASETS else 0,
@@ -80,7 +89,7 @@ def monitor_payload(model: Model, rule: SentryRule, env_id: str, targets: Sentry
         "type": "metric_issue",
         "description": f"{level.id} {level.name} ({rule.id}), managed by errorops from alert_rules/.",
         "enabled": True,
-        "owner": _owner(targets, rule),
+        "owner": _owner(targets, rule.owner),
         "config": config,
         "dataSources": [source],
         "conditionGroup": {
@@ -93,8 +102,8 @@ def monitor_payload(model: Model, rule: SentryRule, env_id: str, targets: Sentry
     }
 
 
-def _owner(targets: SentryTargets, rule: SentryRule) -> Any:
-    team_id = targets.team_ids[rule.owner]
+def _owner(targets: SentryTargets, team: str) -> Any:
+    team_id = targets.team_ids[team]
     return team_id.apply(lambda i: f"team:{i}") if hasattr(team_id, "apply") else f"team:{team_id}"
 
 
@@ -102,20 +111,43 @@ def _condition(kind: str, comparison: Any) -> dict:
     return {"type": kind, "comparison": comparison, "conditionResult": True}
 
 
-def _filters(model: Model, rule: SentryRule) -> tuple[str, list[dict]]:
-    alert = rule.issue_alert
-    conditions = [
-        _condition(kind, True if kind == "latest_release" else dict(comparison)) for kind, comparison in alert.filters
-    ]
-    exceptions = _exceptions(model, alert.errors)
-    conditions += [
-        _condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": name}) for name in exceptions
-    ]
-    # Several error types are alternatives; anything else must hold together.
-    return ("any-short" if len(exceptions) > 1 and not alert.filters else "all"), conditions
+def _kind_conditions(model: Model, error: ErrorType) -> list[dict]:
+    """How Sentry recognises one error type of the taxonomy: its exception class anywhere in the
+    chain, and its message where another type shares the class."""
+    conditions = [_condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": error.exception})]
+    if error.message and model.sentry.shares_exception(error):
+        conditions.append(_condition("event_attribute", {"attribute": "exception.value", "match": "co",
+                                                         "value": error.message}))
+    return conditions
+
+
+def _error_groups(model: Model, errors: list[ErrorType], common: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Action filter groups (logic, conditions) matching any of ``errors``, each also requiring ``common``.
+
+    Types told apart by their class alone are alternatives in one group; a type that needs its
+    message too gets a group of its own, since one group has a single logic.
+    """
+    plain = sorted({e.exception for e in errors if len(_kind_conditions(model, e)) == 1})
+    groups: list[tuple[str, list[dict]]] = []
+    if plain:
+        matchers = [_condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": name})
+                    for name in plain]
+        groups.append(("any-short", matchers) if len(plain) > 1 else ("all", matchers + common))
+    groups += [("all", _kind_conditions(model, e) + common) for e in errors if len(_kind_conditions(model, e)) > 1]
+    return groups or [("all", common)]
+
+
+def _issue_filters(model: Model, alert: IssueAlertSpec) -> list[tuple[str, list[dict]]]:
+    common = [_condition(kind, True if kind == "latest_release" else dict(comparison))
+              for kind, comparison in alert.filters]
+    if alert.frequency is not None:
+        common.append(_condition("event_frequency_count",
+                                 {"value": alert.frequency.above, "interval": alert.frequency.interval}))
+    return _error_groups(model, [model.sentry.error_type(e) for e in alert.errors], common)
 
 
 def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryTargets) -> list[dict]:
+    """The notifications of a level's routes. GitHub issues are not among them: `github_alert_payload`."""
     channels = {c.id: c for c in model.slack_channels}
     result = [
         {
@@ -133,8 +165,6 @@ def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryT
     ]
     result += [
         {
-            # Sentry's example sends integrationId and targetDisplay as null; Pulumi drops
-            # null inputs, so they are left out here to keep the payload what is sent.
             "type": "email",
             "config": {"targetType": "user", "targetIdentifier": targets.sentry_user_ids[r]},
             "data": {},
@@ -142,23 +172,6 @@ def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryT
         }
         for r in routes.email
     ]
-    integrations = model.sentry.integrations
-    if routes.github_issue:
-        result.append(
-            {
-                "type": "github",
-                "integrationId": targets.github_integration_id,
-                "config": {"targetType": "specific", "targetIdentifier": "", "targetDisplay": ""},
-                "data": {
-                    "additional_fields": {
-                        "integration": targets.github_integration_id,
-                        "repo": integrations.github_repository,
-                        "labels": [*integrations.github_labels, level.id],
-                    }
-                },
-                "status": "active",
-            }
-        )
     if routes.pagerduty and targets.pagerduty is not None:
         integration_id, service_id, service_name = targets.pagerduty
         result.append(
@@ -166,7 +179,7 @@ def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryT
                 "type": "pagerduty",
                 "integrationId": integration_id,
                 "config": {"targetType": "specific", "targetIdentifier": service_id, "targetDisplay": service_name},
-                "data": {"priority": "critical" if level.rank == 0 else "error"},
+                "data": {"priority": level.pagerduty_priority},
                 "status": "active",
             }
         )
@@ -175,7 +188,23 @@ def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryT
 
 def title(model: Model, rule: SentryRule, env_id: str) -> str:
     # Alerts are organisation-wide; the environment keeps the three stacks' names apart.
-    return f"[{model.severity(rule.severity).id}] {rule.name} ({env_id})"
+    return f"[{model.severity(rule.severity).id}] {rule.name_in(env_id)} ({env_id})"
+
+
+def _alert(name: str, owner: Any, level: SeverityLevel, detector_id: Any, triggers, groups, group_actions) -> dict:
+    return {
+        "name": name,
+        "enabled": True,
+        "owner": owner,
+        # A throttle per issue and action, not a re-notification (workflow_engine/processors/action.py).
+        "config": {"frequency": level.throttle_minutes},
+        "detectorIds": [detector_id],
+        "triggers": {"logicType": "any-short", "conditions": [_condition(t, True) for t in triggers]},
+        "actionFilters": [
+            {"logicType": logic, "conditions": conditions, "actions": group_actions}
+            for logic, conditions in groups
+        ],
+    }
 
 
 def alert_payload(
@@ -184,15 +213,51 @@ def alert_payload(
     """The alert; ``detector_id`` is the rule's monitor, or the project's error monitor for issue alerts."""
     level = model.severity(rule.severity)
     if rule.issue_alert is not None:
-        triggers, (logic, conditions) = rule.issue_alert.triggers, _filters(model, rule)
+        triggers, groups = rule.issue_alert.triggers, _issue_filters(model, rule.issue_alert)
     else:
-        triggers, logic, conditions = MONITOR_TRIGGERS, "all", []
-    return {
-        "name": title(model, rule, env_id),
-        "enabled": True,
-        "owner": _owner(targets, rule),
-        "config": {"frequency": frequency(level)},
-        "detectorIds": [detector_id],
-        "triggers": {"logicType": "any-short", "conditions": [_condition(t, True) for t in triggers]},
-        "actionFilters": [{"logicType": logic, "conditions": conditions, "actions": actions(model, level, routes, targets)}],
-    }
+        triggers, groups = MONITOR_TRIGGERS, [("all", [])]
+    return _alert(title(model, rule, env_id), _owner(targets, rule.owner), level, detector_id, triggers, groups,
+                  actions(model, level, routes, targets))
+
+
+def github_levels(model: Model, env: Environment) -> list[SeverityLevel]:
+    """The levels whose new errors open a GitHub issue in this environment."""
+    return [level for level in model.severity_levels if level.routes_in(env).github_issue]
+
+
+def github_alert_payload(model: Model, env: Environment, targets: SentryTargets, detector_id: Any) -> dict | None:
+    """The alert that opens a GitHub issue for new errors of the taxonomy's types at the GitHub levels.
+
+    Ticketing actions run on error issues only: on a metric monitor's issues Sentry registers them
+    as no-ops (notifications/notification_action/metric_alert_registry/handlers/
+    unsupported_metric_alert_handler.py). One group per level, so each issue is labelled with it.
+    """
+    spec, integrations = model.sentry.github_issues, model.sentry.integrations
+    levels = github_levels(model, env)
+    if spec is None or not levels:
+        return None
+    groups, group_actions = [], []
+    for level in levels:
+        errors = [e for e in model.sentry.error_types if e.severity == level.id]
+        for logic, conditions in (_error_groups(model, errors, []) if errors else []):
+            groups.append((logic, conditions))
+            group_actions.append({
+                "type": "github",
+                "integrationId": targets.github_integration_id,
+                "config": {"targetType": "specific", "targetIdentifier": None, "targetDisplay": None},
+                "data": {
+                    "additional_fields": {
+                        "integration": targets.github_integration_id,
+                        "repo": integrations.github_repository,
+                        "labels": [*integrations.github_labels, level.id],
+                    }
+                },
+                "status": "active",
+            })
+    most_severe = levels[0]
+    name = fill_name(spec.name, levels="/".join(level.id for level in levels))
+    payload = _alert(f"[{most_severe.id}] {name} ({env.id})", _owner(targets, spec.owner), most_severe,
+                     detector_id, spec.triggers, groups, [])
+    for group, action in zip(payload["actionFilters"], group_actions):
+        group["actions"] = [action]
+    return payload

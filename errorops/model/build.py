@@ -58,7 +58,7 @@ def _severity(item: dict, at: At) -> SeverityLevel:
         Routes(tuple(r["slack"]), tuple(r["email"]), r["github_issue"], r["pagerduty"]),
         tuple(EscalationStep(tuple(e["notify"]), e["escalate_after_minutes"], At(at.doc, at.path + ("escalation", n)))
               for n, e in enumerate(item.get("escalation", ()))),
-        at,
+        item["throttle_minutes"], item.get("pagerduty_priority"), at,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..load.yaml_source import Document
 from .sentry import (
     ErrorType,
+    Frequency,
+    GithubIssuesSpec,
     IssueAlertSpec,
     MonitorSpec,
     Override,
@@ -25,9 +27,15 @@ def _monitor(data: dict, at: At) -> MonitorSpec:
     )
 
 
+def _triggers(value) -> tuple[str, ...]:
+    return () if value == "every_event" else tuple(value)
+
+
 def _issue_alert(data: dict, at: At) -> IssueAlertSpec:
     filters = tuple(next(iter(f.items())) for f in data.get("filters", ()))
-    return IssueAlertSpec(tuple(data["triggers"]), tuple(data.get("errors", ())), filters, at)
+    f = data.get("frequency")
+    frequency = Frequency(f["above"], f["interval"]) if f else None
+    return IssueAlertSpec(_triggers(data["triggers"]), tuple(data.get("errors", ())), filters, frequency, at)
 
 
 def _rule(item: dict, at: At) -> SentryRule:
@@ -51,11 +59,15 @@ def build_sentry_alerting(kinds: dict[str, tuple[Document, ...]]) -> SentryAlert
     )
     rule_docs = kinds.get("sentry_alert_rules", ())
     rules = tuple(_rule(r, At(doc, ("rules", n))) for doc in rule_docs for n, r in enumerate(doc.data["rules"]))
-    integrations = None
+    integrations = github_issues = None
     if rule_docs:
         i = rule_docs[0].data["integrations"]
         integrations = SentryIntegrations(
             i["github"]["installation"], i["github"]["repository"], tuple(i["github"].get("labels", ())),
             i.get("pagerduty", {}).get("installation"),
         )
-    return SentryAlerting(error_types, rules, integrations)
+        g = rule_docs[0].data.get("github_issues")
+        if g is not None:
+            github_issues = GithubIssuesSpec(g["name"], g["owner"], _triggers(g["triggers"]),
+                                             At(rule_docs[0], ("github_issues",)))
+    return SentryAlerting(error_types, rules, integrations, github_issues)

@@ -117,6 +117,9 @@ class SeverityLevel:
     actions: tuple[str, ...]
     routes: Routes
     escalation: tuple[EscalationStep, ...] = ()
+    # Sentry alerts cannot re-notify: config.frequency only throttles (per issue and action).
+    throttle_minutes: int = 0
+    pagerduty_priority: str | None = None
     at: At = _at()
 
     @property

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .runner import StackPlan
-from .summaries import SUMMARIES
+from .summaries import SENTRY_ALERT, SENTRY_MONITOR, SUMMARIES, alert_summary
 
 WIDTH = 200
 
@@ -42,8 +42,12 @@ def _section(title: str, rows: list[tuple[str, str, str]], out: list[str]) -> No
     name_w = max(len(r[0]) for r in rows)
     flag_w = max(len(r[1]) for r in rows)
     for name, flags, detail in rows:
-        line = f"  {name.ljust(name_w)}  {flags.ljust(flag_w)}  {detail}".rstrip()
+        # A summary may run to several lines; the others stand under the first.
+        first, *more = detail.split("\n")
+        line = f"  {name.ljust(name_w)}  {flags.ljust(flag_w)}  {first}".rstrip()
         out.append(_clip(line, WIDTH))
+        indent = " " * (2 + name_w + 2 + flag_w + 2)
+        out += [_clip(indent + "  " + extra, WIDTH) for extra in more]
     out.append("")
 
 
@@ -56,9 +60,15 @@ def render_stack(plan: StackPlan) -> str:
     by_type: dict[str, list] = {}
     for resource in plan.resources:
         by_type.setdefault(resource.type, []).append(resource)
+    monitors = {r.urn: r.inputs for r in by_type.get(SENTRY_MONITOR, [])}
     for type_token in sorted(by_type, key=lambda t: (_kind(t), t)):
         summarize = SUMMARIES.get(type_token, _pairs)
         rows = [(r.name, _flags(r.options), summarize(r.inputs)) for r in by_type[type_token]]
+        if type_token == SENTRY_ALERT:
+            # An alert fed by a metric monitor fires on that monitor's condition: say it.
+            rows = [(r.name, _flags(r.options),
+                     alert_summary(r.inputs, next((monitors[u] for u in r.dependencies if u in monitors), None)))
+                    for r in by_type[type_token]]
         _section(f"{_kind(type_token)}  ({type_token})", rows, out)
     if plan.lookups:
         rows = [(_kind(l["token"]), "", _pairs(l["args"]) + "  -> resolved at deploy") for l in plan.lookups]

@@ -15,6 +15,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from ..model.types import Model, StackFile
+from ..sentry_api.payloads import wire_body
 from .mock_runtime import RecordingMocks, RecordingMonitor
 from .secrets import SECRET, SECRET_PLACEHOLDER, mask
 
@@ -45,12 +46,24 @@ class StackPlan:
         return {
             "stack": self.stack,
             "resources": [
-                {"type": r.type, "name": r.name, "inputs": r.inputs, "options": r.options} for r in self.resources
+                {"type": r.type, "name": r.name, "inputs": _as_sent(r.type, r.inputs), "options": r.options}
+                for r in self.resources
             ],
             "outputs": self.outputs,
             "lookups": self.lookups,
             "unset_config": self.unset_config,
         }
+
+
+# Sentry payloads lose their nulls in Pulumi's engine; their provider sends them back
+# (sentry_api.payloads.wire_body). The JSON plan shows the body as Sentry receives it.
+_SENTRY_PAYLOADS = ("pulumi-python:dynamic/sentry:Monitor", "pulumi-python:dynamic/sentry:Alert")
+
+
+def _as_sent(type_: str, inputs: dict) -> dict:
+    if type_ in _SENTRY_PAYLOADS and isinstance(inputs.get("payload"), dict):
+        return {**inputs, "payload": wire_body(inputs["payload"])}
+    return inputs
 
 
 def _config_text(value: Any) -> str:

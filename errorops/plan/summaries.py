@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..describe.sentry import alert_fires, monitor_fires, throttle_words
 from .gcp_summaries import GCP_SUMMARIES
+
+SENTRY_ALERT, SENTRY_MONITOR = "pulumi-python:dynamic/sentry:Alert", "pulumi-python:dynamic/sentry:Monitor"
 
 
 def _teams(inputs: dict) -> str:
@@ -16,30 +19,30 @@ def _teams(inputs: dict) -> str:
 
 def _monitor(inputs: dict) -> str:
     payload = inputs.get("payload") or {}
-    source = (payload.get("dataSources") or [{}])[0]
-    high = next((c for c in payload.get("conditionGroup", {}).get("conditions", []) if c.get("type") == "gt"), {})
-    config = payload.get("config") or {}
-    change = f"+{high.get('comparison')}% vs {config.get('comparisonDelta')}s earlier" if config.get(
-        "detectionType") == "percent" else f"> {high.get('comparison')}"
-    query = f" where {source['query']}" if source.get("query") else ""
-    return f"{payload.get('name')}  |  {source.get('aggregate')}{query} {change} over {source.get('timeWindow')}s"
+    return f"{payload.get('name')}\nfires when {monitor_fires(payload)}"
 
 
 def _action(action: dict) -> str:
-    target = (action.get("config") or {}).get("targetIdentifier") or (action.get("config") or {}).get("targetDisplay")
+    config = action.get("config") or {}
+    target = config.get("targetIdentifier") or config.get("targetDisplay")
     if action.get("type") == "slack":
-        return f"slack #{action['config'].get('targetDisplay')}"
+        return f"slack #{config.get('targetDisplay')}"
     if action.get("type") == "email":
         return f"email {target}"
+    if action.get("type") == "github":
+        labels = ((action.get("data") or {}).get("additional_fields") or {}).get("labels") or []
+        return "github issue" + (f" [{','.join(map(str, labels))}]" if labels else "")
     return str(action.get("type"))
 
 
-def _alert(inputs: dict) -> str:
+def alert_summary(inputs: dict, monitor_inputs: dict | None = None) -> str:
+    """An alert: what makes it fire, where it goes, how often at most."""
     payload = inputs.get("payload") or {}
-    actions = [a for f in payload.get("actionFilters", []) for a in f.get("actions", [])]
-    routes = ", ".join(_action(a) for a in actions) or "no routes"
-    every = (payload.get("config") or {}).get("frequency")
-    return f"{payload.get('name')}  |  routes: {routes}  |  re-notify every {every} min"
+    monitor = (monitor_inputs or {}).get("payload") if monitor_inputs else None
+    actions = list(dict.fromkeys(_action(a) for f in payload.get("actionFilters", []) for a in f.get("actions", [])))
+    routes = ", ".join(actions) or "no routes"
+    throttle = throttle_words((payload.get("config") or {}).get("frequency"))
+    return f"{payload.get('name')}\nfires {alert_fires(payload, monitor)}\n{throttle} -> {routes}"
 
 
 SUMMARIES: dict[str, Callable[[dict], str]] = {
@@ -49,6 +52,6 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     ),
     "sentry:index/sentryKey:SentryKey": lambda i: f"project={i.get('project')}  (DSN exported as a secret)",
     "pulumi-python:dynamic/sentry:Monitor": _monitor,
-    "pulumi-python:dynamic/sentry:Alert": _alert,
+    "pulumi-python:dynamic/sentry:Alert": alert_summary,
     **GCP_SUMMARIES,
 }

@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 from .compare import Explained, generic, get, leaf_changes
 from .roles import Roles
+from ..describe.sentry import alert_fires, throttle_words
+from ..describe.units import _PROM_UNITS, duration, percent
 from .sentence import MISSING, Raw, Sentence, number, say, show
 
 SENTRY_MONITOR = "pulumi-python:dynamic/sentry:Monitor"
@@ -57,47 +59,13 @@ def type_rank(type_: str) -> int:
 
 # --- units ----------------------------------------------------------------------------------
 
-_UNITS = (("week", 604800), ("day", 86400), ("h", 3600), ("min", 60))
-_PROM_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
-
-
-def duration(seconds: Any) -> str:
-    """300 -> "5 min", 3600 -> "1 h", 0 -> "0 s"; anything else as it is."""
-    if seconds is MISSING or seconds is None:
-        return "(none)"
-    if isinstance(seconds, str):
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)s", seconds.strip())
-        if not match:
-            return seconds
-        seconds = float(match.group(1))
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        return show(seconds)
-    if seconds == 0:
-        return "0 s"
-    if float(seconds).is_integer():
-        s = int(seconds)
-        for unit, size in _UNITS:
-            if s % size == 0:
-                n = s // size
-                return f"{n} {unit}" + ("s" if unit in ("week", "day") and n != 1 else "")
-    return f"{number(seconds)} s"
-
-
 def prom_duration(text: str) -> str:
     match = re.fullmatch(r"(\d+)(ms|s|m|h|d|w|y)", text)
     return duration(int(match.group(1)) * _PROM_UNITS[match.group(2)]) if match else text
 
 
-def minutes(value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return "every time it fires" if value == 0 else "every " + duration(value * 60)
-    return show(value)
-
-
-def percent(value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{round(value * 100, 6):g}%"
-    return show(value)
+def throttle(value: Any) -> str:
+    return throttle_words(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else show(value)
 
 
 def opt(value: Any, fmt: Callable[[Any], str] = show) -> str:
@@ -346,18 +314,12 @@ def _filter_set(payload: dict) -> set[str]:
 class AlertWords(Describer):
     def summary(self, stack: str, inputs: dict, roles: Roles) -> list[Sentence]:
         p = inputs.get("payload") or {}
-        out = []
-        triggers = sorted(_trigger_set(p))
-        if triggers:
-            out.append(say("triggers on {}", Raw(", ".join(triggers))))
-        filters = sorted(_filter_set(p))
-        if filters:
-            out.append(say("only for {}", Raw("; ".join(filters))))
+        out = [say("fires {}", Raw(alert_fires(p)))]
         routes = {k: r for k, (r, _) in sentry_routes(stack, p, roles).items()}
         out.append(route_list(routes))
         frequency = get(p, "config", "frequency", default=MISSING)
         if frequency is not MISSING:
-            out.append(say("re-notifies {}", Raw(minutes(frequency))))
+            out.append(say("notifies {}", Raw(throttle(frequency))))
         return out
 
     def describe(self, stack: str, old: dict, new: dict, roles: Roles, ex: Explained) -> list[Sentence]:
@@ -390,7 +352,8 @@ class AlertWords(Describer):
         out += [say("no longer triggers on {}", t) for t in sorted(old_t - new_t)]
         ex.take_under("payload", "triggers", "conditions")
         out += scalar(ex, old, new, ("payload", "triggers", "logicType"), "trigger logic {} -> {}")
-        out += scalar(ex, old, new, ("payload", "config", "frequency"), "re-notifies {} -> {}", minutes)
+        # config.frequency throttles per issue; Sentry never re-notifies (workflow_engine/processors/action.py).
+        out += scalar(ex, old, new, ("payload", "config", "frequency"), "notifies {} -> {}", throttle)
         out += scalar(ex, old, new, ("payload", "owner"), "owner {} -> {}")
         return out
 

@@ -29,7 +29,17 @@ from pulumi.runtime.rpc import UNKNOWN
 from . import openapi
 from .client import SentryApiError, SentryClient
 from .default_alert import is_default_alert
-from .payloads import changed_keys, contains, detector_as_request, project, restore_ints, workflow_as_request
+from .payloads import (
+    changed_keys,
+    contains,
+    detector_as_request,
+    project,
+    request_body,
+    restore_ints,
+    wire_body,
+    with_existing_ids,
+    workflow_as_request,
+)
 
 DEFAULT_BASE_URL = "https://sentry.io"
 TOKEN_ENV, BASE_URL_ENV = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL"
@@ -56,6 +66,11 @@ class _SentryResource(Resource):
         super().__init__(provider, name, props, opts)
 
 
+def _may_have_happened(error: SentryApiError) -> bool:
+    """A failure after which Sentry may still have carried the request out."""
+    return error.status is None or error.status >= 500
+
+
 class MissingSentryToken(Exception):
     """No token in the stack config nor in the environment."""
 
@@ -70,6 +85,9 @@ class PayloadDiff(DiffResult):
 
 # Which path parameter of Sentry's templates each scope input fills.
 _PATH_PARAMS = {"organization": "organization_id_or_slug", "project": "project_id_or_slug"}
+
+# How often a create is tried in all when Sentry's answer leaves open whether it happened.
+CREATE_ATTEMPTS = 3
 
 
 def _path(template: str, **values: str) -> str:
@@ -105,6 +123,11 @@ class _SentryProvider(ResourceProvider):
         base_url = config.get("baseUrl") or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         return SentryClient(base_url, token)
 
+    @staticmethod
+    def _project_filter(props: dict) -> str:
+        # A numeric id where known: Sentry refused slugs in ?project= before getsentry/sentry#117446.
+        return str(props.get("project_id") or props["project"])
+
     def _scope_failures(self, news: dict) -> list[CheckFailure]:
         return [
             CheckFailure(key, f"{key} must be a non-empty string (a slug or id)")
@@ -135,7 +158,7 @@ class _PayloadProvider(_SentryProvider):
         errors = {
             str(error)
             for method, template in (("POST", self.create_template), ("PUT", self.item_template))
-            for error in openapi.body_errors(method, template, restore_ints(payload))
+            for error in openapi.body_errors(method, template, wire_body(payload))
             if not contains(error.value, UNKNOWN)  # an id not yet known at preview time
         }
         failures += [CheckFailure("payload", f"{message} (Sentry API request schema)") for message in sorted(errors)]
@@ -147,10 +170,32 @@ class _PayloadProvider(_SentryProvider):
         return PayloadDiff(changed, self._replaces(olds, news))
 
     def create(self, props: dict) -> CreateResult:
+        client = self.client()
         path = _path(self.create_template, **{_PATH_PARAMS[k]: props[k] for k in self.scope})
-        answer = self.client().post(path, restore_ints(props["payload"]), resource=self.label)
-        sentry_id = str(answer["id"])
+        body = wire_body(props["payload"])
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                sentry_id = str(client.post(path, body, resource=self.label)["id"])
+                break
+            except SentryApiError as error:
+                if not _may_have_happened(error) or attempt == CREATE_ATTEMPTS:
+                    raise
+            # A timeout or a 5xx may come after Sentry created the object: adopt it rather than
+            # create a second one with the same name.
+            found = self._find_by_name(client, props, body["name"])
+            if found is not None:
+                sentry_id = found
+                client.put(self._item_path(props, sentry_id), body, resource=self.label)
+                break
         return CreateResult(sentry_id, self._outs(sentry_id, props, props["payload"]))
+
+    def _find_by_name(self, client: SentryClient, props: dict, name: str) -> str | None:
+        listing = _path(self.list_template, organization_id_or_slug=props["organization"])
+        items = client.paginate(listing, self._list_params(props), resource=self.label)
+        return next((str(item["id"]) for item in items if item.get("name") == name), None)
+
+    def _list_params(self, props: dict) -> dict:
+        return {}
 
     def read(self, id_: str, props: dict) -> ReadResult:
         try:
@@ -164,8 +209,13 @@ class _PayloadProvider(_SentryProvider):
         return ReadResult(id_, outs, {k: v for k, v in outs.items() if k != "sentry_id"})
 
     def update(self, id_: str, _olds: dict, news: dict) -> UpdateResult:
-        self.client().put(self._item_path(news, id_), restore_ints(news["payload"]), resource=self.label)
+        client = self.client()
+        body = self._update_body(client, news, id_, wire_body(news["payload"]))
+        client.put(self._item_path(news, id_), body, resource=self.label)
         return UpdateResult(self._outs(id_, news, news["payload"]))
+
+    def _update_body(self, client: SentryClient, props: dict, id_: str, body: dict) -> dict:
+        return body
 
     def delete(self, id_: str, props: dict) -> None:
         try:
@@ -175,7 +225,8 @@ class _PayloadProvider(_SentryProvider):
                 raise
 
     def _outs(self, sentry_id: str, props: dict, payload: Any) -> dict:
-        return {"sentry_id": sentry_id, **{k: props[k] for k in self.scope}, "payload": payload}
+        extra = {"project_id": props["project_id"]} if props.get("project_id") else {}
+        return {"sentry_id": sentry_id, **{k: props[k] for k in self.scope}, **extra, "payload": payload}
 
     def _item_path(self, props: dict, id_: str) -> str:
         return _path(self.item_template, organization_id_or_slug=props["organization"], **{self.item_key: id_})
@@ -185,14 +236,26 @@ class MonitorProvider(_PayloadProvider):
     kind = "Monitor"
     scope = ("organization", "project")
     create_template, item_template, item_key = PROJECT_DETECTORS, DETECTOR, "detector_id"
+    list_template = DETECTORS
     as_request = staticmethod(detector_as_request)
+
+    def _list_params(self, props: dict) -> dict:
+        # A numeric id: Sentry refused slugs in ?project= before getsentry/sentry#117446.
+        return {"project": self._project_filter(props)}
 
 
 class AlertProvider(_PayloadProvider):
     kind = "Alert"
     scope = ("organization",)
     create_template, item_template, item_key = WORKFLOWS, WORKFLOW, "workflow_id"
+    list_template = WORKFLOWS
     as_request = staticmethod(workflow_as_request)
+
+    def _update_body(self, client: SentryClient, props: dict, id_: str, body: dict) -> dict:
+        # A PUT without the ids of the existing action filters and actions makes Sentry delete
+        # and recreate them, which resets their throttle state; send the ids of those that stay.
+        current = client.get(self._item_path(props, id_), resource=self.label)
+        return with_existing_ids(body, current)
 
 
 class _ProjectScopedProvider(_SentryProvider):
@@ -209,28 +272,51 @@ class _ProjectScopedProvider(_SentryProvider):
 
 
 class DefaultAlertRemovalProvider(_ProjectScopedProvider):
-    """Deletes the alert Sentry adds to a new project, so only declared alerts remain."""
+    """Takes the alert Sentry adds to a new project away from it, so only declared alerts remain.
+
+    Sentry makes one default alert per project, linked to that project's error monitor
+    (receivers/rules.py, IssueAlertMigrator). One that also serves other projects (a user
+    connected them) is only disconnected from this project, by a PUT of its other detectorIds;
+    one that serves this project alone is deleted.
+    """
 
     kind = "DefaultAlertRemoval"
 
     def create(self, props: dict) -> CreateResult:
         client = self.client()
         org, proj = props["organization"], props["project"]
+        ours = set(_error_detector_ids(client, org, self._project_filter(props), self.label))
         listing = _path(WORKFLOWS, organization_id_or_slug=org)
-        defaults = [w for w in client.paginate(listing, {"project": proj}, resource=self.label) if is_default_alert(w)]
+        params = {"project": self._project_filter(props)}
+        defaults = [w for w in client.paginate(listing, params, resource=self.label) if is_default_alert(w)]
+        removed, disconnected = [], []
         for workflow in defaults:
             path = _path(WORKFLOW, organization_id_or_slug=org, workflow_id=workflow["id"])
+            others = [d for d in workflow_as_request(workflow).get("detectorIds") or [] if str(d) not in ours]
             try:
-                client.delete(path, resource=self.label)
+                if others:
+                    client.put(path, {**request_body(workflow), "detectorIds": others}, resource=self.label)
+                    disconnected.append(str(workflow["id"]))
+                else:
+                    client.delete(path, resource=self.label)
+                    removed.append(str(workflow["id"]))
             except SentryApiError as error:
                 if error.status != 404:
                     raise
-        removed = [str(w["id"]) for w in defaults]
-        return CreateResult(f"{org}/{proj}", {"organization": org, "project": proj, "removed_ids": removed})
+        outs = {"organization": org, "project": proj, "removed_ids": removed, "disconnected_ids": disconnected}
+        if props.get("project_id"):
+            outs["project_id"] = props["project_id"]
+        return CreateResult(f"{org}/{proj}", outs)
 
     def delete(self, _id: str, _props: dict) -> None:
         # Forgetting the removal must not bring Sentry's default alert back.
         return None
+
+
+def _error_detector_ids(client: SentryClient, org: str, project: str, label: str) -> list[str]:
+    listing = _path(DETECTORS, organization_id_or_slug=org)
+    found = client.paginate(listing, {"project": project, "query": "type:error"}, resource=label)
+    return [str(d["id"]) for d in found if d.get("type") == "error"]
 
 
 class ProjectErrorDetectorProvider(_ProjectScopedProvider):
@@ -243,26 +329,30 @@ class ProjectErrorDetectorProvider(_ProjectScopedProvider):
 
     kind = "ProjectErrorDetector"
 
-    def _find(self, org: str, proj: str) -> str | None:
-        listing = _path(DETECTORS, organization_id_or_slug=org)
-        found = self.client().paginate(listing, {"project": proj, "query": "type:error"}, resource=self.label)
-        return next((str(d["id"]) for d in found if d.get("type") == "error"), None)
+    def _find(self, props: dict) -> str | None:
+        found = _error_detector_ids(self.client(), props["organization"], self._project_filter(props), self.label)
+        return found[0] if found else None
+
+    def _outs(self, props: dict, sentry_id: str) -> dict:
+        outs = {"organization": props["organization"], "project": props["project"], "sentry_id": sentry_id}
+        if props.get("project_id"):
+            outs["project_id"] = props["project_id"]
+        return outs
 
     def create(self, props: dict) -> CreateResult:
-        org, proj = props["organization"], props["project"]
-        sentry_id = self._find(org, proj)
+        sentry_id = self._find(props)
         if sentry_id is None:
-            path = _path(DETECTORS, organization_id_or_slug=org)
-            raise SentryApiError(f"{self.label}: Sentry lists no error monitor for project '{proj}' (GET {path})",
-                                 status=404, method="GET", path=path, resource=self.label)
-        return CreateResult(sentry_id, {"organization": org, "project": proj, "sentry_id": sentry_id})
+            path = _path(DETECTORS, organization_id_or_slug=props["organization"])
+            raise SentryApiError(
+                f"{self.label}: Sentry lists no error monitor for project '{props['project']}' (GET {path})",
+                status=404, method="GET", path=path, resource=self.label)
+        return CreateResult(sentry_id, self._outs(props, sentry_id))
 
     def read(self, id_: str, props: dict) -> ReadResult:
-        sentry_id = self._find(props["organization"], props["project"])
+        sentry_id = self._find(props)
         if sentry_id is None:
             return ReadResult("", {})
-        outs = {"organization": props["organization"], "project": props["project"], "sentry_id": sentry_id}
-        return ReadResult(sentry_id, outs)
+        return ReadResult(sentry_id, self._outs(props, sentry_id))
 
     def delete(self, _id: str, _props: dict) -> None:
         # Sentry's own monitor: never deleted by us.
@@ -283,9 +373,11 @@ class Monitor(_SentryResource, module="sentry", name="Monitor"):
         organization: pulumi.Input[str],
         project: pulumi.Input[str],
         payload: pulumi.Input[dict],
+        project_id: Optional[pulumi.Input[str]] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
-        props = {"organization": organization, "project": project, "payload": payload, "sentry_id": None}
+        props = {"organization": organization, "project": project, "project_id": project_id,
+                 "payload": payload, "sentry_id": None}
         super().__init__(MonitorProvider(resource_name), resource_name, props, opts)
 
 
@@ -321,9 +413,10 @@ class _ProjectScoped(_SentryResource):
         resource_name: str,
         organization: pulumi.Input[str],
         project: pulumi.Input[str],
+        project_id: Optional[pulumi.Input[str]] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
-        props = {"organization": organization, "project": project, self.output: None}
+        props = {"organization": organization, "project": project, "project_id": project_id, self.output: None}
         super().__init__(self.provider_class(resource_name), resource_name, props, opts)
 
 

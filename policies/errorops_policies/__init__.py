@@ -25,9 +25,17 @@ def all_policies() -> list:
         ResourceValidationPolicy(
             name="sentry-alert-routing",
             description="P0 Sentry alerts reach Slack #ai-content-factory-alerts, the on-call engineer and the team "
-                        "lead and open a GitHub issue; P1 alerts e-mail the team lead and open a GitHub issue "
-                        "(as far as the environment may notify; all of it in production).",
+                        "lead; P1 alerts e-mail the team lead (as far as the environment may notify; all of it in "
+                        "production).",
             validate=routing.validate_sentry_alert,
+            enforcement_level=MANDATORY,
+            config_schema=PolicyConfigSchema(routing.CONFIG_SCHEMA),
+        ),
+        StackValidationPolicy(
+            name="sentry-github-issues",
+            description="New P0/P1 errors open a GitHub issue through an alert on error issues; no alert fed by a "
+                        "metric monitor carries a ticketing action (Sentry ignores it there).",
+            validate=routing.validate_sentry_ticketing,
             enforcement_level=MANDATORY,
             config_schema=PolicyConfigSchema(routing.CONFIG_SCHEMA),
         ),

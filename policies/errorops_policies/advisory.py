@@ -41,8 +41,13 @@ def _sentry_monitor(payload) -> list[str]:
         where = f"conditionGroup.conditions[{j}] threshold {value:g}"
         if value <= 0 and not (detection == "static" and get(condition, "type") == "lt"):
             out.append(f"{where} is not above 0: it fires all the time or never")
-        elif detection == "percent" and value > MAX_PERCENT_CHANGE:
-            out.append(f"{where}% change is above {MAX_PERCENT_CHANGE}%: it would hardly ever fire")
+        # A percent monitor compares current / baseline * 100 (Sentry's
+        # incidents/utils/process_update_helpers.py): "+50%" is 150, and 50 fires on half the baseline.
+        elif detection == "percent" and get(condition, "type") in ("gt", "gte") and value <= 100:
+            out.append(f"{where}% of the baseline is not above 100%: it fires whenever the value is above "
+                       f"{value:g}% of the baseline, nearly always (an increase of X% is {100:g}+X)")
+        elif detection == "percent" and value > 100 + MAX_PERCENT_CHANGE:
+            out.append(f"{where}% of the baseline is a change above {MAX_PERCENT_CHANGE}%: it would hardly ever fire")
         elif detection == "static" and any(a.startswith("failure_rate(") for a in aggregates) and value > 1:
             out.append(f"{where} is a failure_rate() ratio above 1 (percent not converted?): it can never fire")
         elif detection == "static" and any(a.startswith("count(") for a in aggregates) and value != int(value):

@@ -5,7 +5,11 @@ The process (constants here, not read from alert_rules/):
 - every P0 Sentry rule and Cloud Monitoring policy notifies Slack
   ``#ai-content-factory-alerts`` and the on-call engineer;
 - every P0 and P1 e-mails the team lead;
-- every P0 and P1 Sentry rule creates a GitHub issue (Cloud Monitoring cannot).
+- new P0 and P1 errors open a GitHub issue (Cloud Monitoring cannot). Sentry runs ticketing
+  actions on error issues only (on a metric monitor's issues they are no-ops:
+  src/sentry/notifications/notification_action/metric_alert_registry/handlers/
+  unsupported_metric_alert_handler.py), so this is a stack rule: some alert on error issues
+  opens them, and no alert fed by a metric monitor carries a ticketing action.
 
 Where it applies. Staging and dev route less on purpose, so a stack's requirements
 are the process cut down to what its environment may notify (policy config
@@ -23,18 +27,21 @@ Slack is recognised from the resources themselves (channel name).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .common import (
-    ENVIRONMENT_SCHEMA, GCP_ALERT_POLICY, GCP_CHANNEL, SENTRY_ALERT, env_list_schema, environment, gcp_level, get,
-    is_unknown, plain, sentry_level, str_list,
+    ENVIRONMENT_SCHEMA, GCP_ALERT_POLICY, GCP_CHANNEL, SENTRY_ALERT, SENTRY_MONITOR, env_list_schema, environment,
+    gcp_level, get, is_unknown, plain, sentry_level, str_list,
 )
 
 SLACK = "slack"
 ON_CALL = "on_call_engineer"
 TEAM_LEAD = "team_lead"
 GITHUB = "github_issue"
+TICKETING = ("github", "github_enterprise", "jira", "jira_server", "azure_devops")
+_LEVEL_LABEL = re.compile(r"^P\d$")
 
 # The process document: what each level must reach.
 PROCESS_ROUTES: dict[int, tuple[str, ...]] = {
@@ -190,10 +197,54 @@ def validate_sentry_alert(args, report_violation) -> None:
     if get(payload, "enabled", default=True) is False:
         report_violation(f"Sentry alert '{name}' (P{level}) is disabled: it notifies nobody.", None)
         return
-    required = cfg.required(level, (SLACK, ON_CALL, TEAM_LEAD, GITHUB))
+    if _ticketing_only(payload):
+        return  # the alert that opens GitHub issues: validate_sentry_ticketing
+    required = cfg.required(level, (SLACK, ON_CALL, TEAM_LEAD))
     missing = [r for r in required if r not in sentry_routes(payload, cfg)]
     if missing:
         report_violation(_missing_message(f"Sentry alert '{name}'", level, missing, cfg, _sentry_hint), None)
+
+
+def _active_actions(payload: Mapping) -> list:
+    return [a for g in get(payload, "actionFilters", default=[]) or [] for a in get(g, "actions", default=[]) or []
+            if str(get(a, "status", default="active")) == "active"]
+
+
+def _ticketing_only(payload: Mapping) -> bool:
+    kinds = {str(get(a, "type", default="")) for a in _active_actions(payload)}
+    return bool(kinds) and kinds <= set(TICKETING)
+
+
+def validate_sentry_ticketing(args, report_violation) -> None:
+    """Stack policy: GitHub issues come from an alert on error issues, never from a metric monitor's."""
+    alerts = sorted((r for r in args.resources if r.resource_type == SENTRY_ALERT), key=lambda r: r.urn)
+    monitors = {r.urn for r in args.resources if r.resource_type == SENTRY_MONITOR}
+    served: set[int] = set()
+    for alert in alerts:
+        payload = get(plain(alert.props), "payload", default={}) or {}
+        tickets = [a for a in _active_actions(payload) if str(get(a, "type", default="")) in TICKETING]
+        fed_by_monitor = any(getattr(d, "urn", None) in monitors for d in getattr(alert, "dependencies", None) or [])
+        if tickets and fed_by_monitor:
+            report_violation(
+                f"Sentry alert '{get(payload, 'name', default=alert.name)}' is fed by a metric monitor and carries a "
+                f"{get(tickets[0], 'type')} action: Sentry ignores ticketing actions on metric issues, so it would "
+                f"open nothing. GitHub issues come from an alert on error issues.", alert.urn)
+        elif tickets:
+            served |= {level for a in tickets for level in _labelled_levels(a)}
+    if not alerts:
+        return
+    cfg = RoutingConfig.read(args.get_config(), alerts[0].urn)
+    missing = [level for level in sorted(PROCESS_ROUTES) if cfg.required(level, (GITHUB,)) and level not in served]
+    if missing:
+        levels = "/".join(f"P{level}" for level in missing)
+        report_violation(f"No Sentry alert opens a GitHub issue for new {levels} errors: required in {cfg.where()}. "
+                         "The alert of github_issues in alert_rules/sentry_alerts.yaml labels each issue with its "
+                         "level; a level's errors are served where a GitHub action carries its label.", None)
+
+
+def _labelled_levels(action) -> set[int]:
+    labels = get(action, "data", "additional_fields", "labels", default=[]) or []
+    return {int(str(label)[1:]) for label in labels if _LEVEL_LABEL.match(str(label))}
 
 
 # --- Cloud Monitoring policies (stack policy: the channels are other resources) -----------

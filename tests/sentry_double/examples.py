@@ -2,7 +2,8 @@
 
 Monitors: POST .../projects/{project}/detectors/ `data_sources`, `config` and `condition_group`
 descriptions. Alerts: POST .../workflows/ `triggers` and `action_filters` descriptions.
-Fresh copies on every call, so tests can mutate them.
+Fresh copies on every call, so tests can mutate them. `prepare` gives a double the
+organisation these examples point at (environment, team, user, integrations).
 """
 
 from __future__ import annotations
@@ -46,15 +47,16 @@ _PERCENT_MONITOR = {
 
 _SLACK_ACTION = {
     "type": "slack", "integrationId": "1", "data": {}, "status": "active",
-    "config": {"targetType": "specific", "targetIdentifier": "", "targetDisplay": "notify-errors"},
+    "config": {"targetType": "specific", "targetIdentifier": "C0123ABCD", "targetDisplay": "notify-errors"},
 }
 _EMAIL_ACTION = {
     "type": "email", "integrationId": None, "data": {"fallthroughType": "ActiveMembers"}, "status": "active",
     "config": {"targetType": "issue_owners", "targetDisplay": None, "targetIdentifier": ""},
 }
+# Sentry's example sends "" as target; TicketingActionHandler.config_schema takes only null.
 _GITHUB_ACTION = {
     "type": "github", "integrationId": "2345", "status": "active",
-    "config": {"targetType": "specific", "targetIdentifier": "", "targetDisplay": ""},
+    "config": {"targetType": "specific", "targetIdentifier": None, "targetDisplay": None},
     "data": {
         "additional_fields": {"assignee": "", "integration": "2345", "labels": [], "repo": "example-repo"},
         "dynamic_form_fields": [{
@@ -97,6 +99,20 @@ _GITHUB_ALERT = {
     ]},
     "actionFilters": [{"logicType": "any-short", "conditions": [], "actions": [_GITHUB_ACTION]}],
 }
+
+
+TEAM_ID, USER_ID, SLACK_ID, GITHUB_ID = "456789", "1", "1", "2345"
+ENVIRONMENTS = ("prod", "production")
+
+
+def prepare(double) -> None:
+    """What the examples refer to, present in the double's organisation."""
+    for name in ENVIRONMENTS:
+        double.add_environment(name)
+    double.add_team("backend", team_id=TEAM_ID)
+    double.add_user(USER_ID)
+    double.add_integration("slack", SLACK_ID)
+    double.add_integration("github", GITHUB_ID)
 
 
 def static_monitor() -> dict:

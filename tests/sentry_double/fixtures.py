@@ -6,12 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from . import examples
 from .server import SentryDouble
 
 
 @pytest.fixture
 def sentry_double() -> Iterator[SentryDouble]:
     double = SentryDouble().start()
+    examples.prepare(double)
     try:
         yield double
     finally:

@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from errorops.sentry_api import openapi
 
+from .contract import OrgState, drf_errors, refusals
+
 ORG = "/api/0/organizations/{organization_id_or_slug}"
 ROUTES = [
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/projects/(?P<project>[^/]+)/detectors/$"),
@@ -26,6 +28,11 @@ ROUTES = [
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/workflows/(?P<id>[^/]+)/$"),
      f"{ORG}/workflows/{{workflow_id}}/", "workflow"),
 ]
+# Which contract rules (tests/sentry_double/contract) each body kind must pass.
+CONTRACT = {"project_detectors": "detector", "detector": "detector", "workflows": "workflow", "workflow": "workflow"}
+# Every scope a token can have: the default token may do anything; tests take scopes away.
+ALL_SCOPES = {"org:read", "org:write", "team:read", "team:write", "team:admin", "project:read", "project:write",
+              "project:admin", "alerts:read", "alerts:write"}
 NOT_FOUND = {"detail": "The requested resource does not exist"}
 RATE_LIMITED = "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds"
 PER_PAGE_MAX = 100
@@ -54,6 +61,8 @@ class _Faults:
     reset_at: int | None = None
     failing: int = 0
     fail_status: int = 500
+    # Carry the request out, then answer with the failure (a proxy timing out on a slow Sentry).
+    fail_after_processing: bool = False
     retired: list[_Retired] = field(default_factory=list)
 
 
@@ -68,6 +77,9 @@ class SentryDouble:
         self.workflows: dict[str, dict] = {}
         self.requests: list[Recorded] = []
         self.crashes: list[str] = []
+        # The organisation as Sentry's validators see it, and each refusal given (rule id, message).
+        self.state = OrgState(scopes=set(ALL_SCOPES))
+        self.refused: list[tuple[str, str]] = []
         self._faults = _Faults()
         self._next_id = 1000
         self._lock = threading.RLock()
@@ -105,10 +117,39 @@ class SentryDouble:
         with self._lock:
             self._faults.rate_limited, self._faults.reset_at = count, reset_at
 
-    def fail_next(self, count: int, status: int = 500) -> None:
-        """Answer the next `count` requests with a server error."""
+    def fail_next(self, count: int, status: int = 500, *, after_processing: bool = False) -> None:
+        """Answer the next `count` requests with a server error (after carrying them out, if asked)."""
         with self._lock:
             self._faults.failing, self._faults.fail_status = count, status
+            self._faults.fail_after_processing = after_processing
+
+    def add_environment(self, name: str) -> None:
+        self.state.environments.add(name)
+
+    def add_team(self, slug: str, *, member: bool = True, team_id: str | None = None) -> str:
+        """A team of the organisation; `member`: the token's user belongs to it. Returns its id."""
+        with self._lock:
+            team_id = team_id or self._new_id()
+            self.state.teams[team_id] = slug
+            if member:
+                self.state.member_of.add(team_id)
+            return team_id
+
+    def add_user(self, user_id: str) -> None:
+        self.state.user_ids.add(str(user_id))
+
+    def add_integration(self, provider: str, integration_id: str | None = None) -> str:
+        """An active integration (slack, github, pagerduty) installed in the organisation. Returns its id."""
+        with self._lock:
+            integration_id = integration_id or self._new_id()
+            self.state.integrations[integration_id] = provider
+            return integration_id
+
+    def add_pagerduty_service(self, name: str, service_id: str | None = None) -> str:
+        with self._lock:
+            service_id = service_id or self._new_id()
+            self.state.pagerduty_services[service_id] = name
+            return service_id
 
     def retire(self, prefix: str, *, date: str, replacement: str, gone: bool = True) -> None:
         """Mark paths under `prefix` deprecated: 410 when `gone`, otherwise served with the headers."""
@@ -189,6 +230,8 @@ class SentryDouble:
                 }
             if self._faults.failing:
                 self._faults.failing -= 1
+                if self._faults.fail_after_processing:
+                    self._route(method, url.path, query, body)
                 return self._faults.fail_status, {"detail": "Internal Error"}, {}
             status, answer, headers = self._route(method, url.path, query, body)
             return status, answer, {**headers, **deprecation}
@@ -212,7 +255,13 @@ class SentryDouble:
             errors = openapi.body_errors(method, template, body if body is not None else {})
             if errors:
                 return 400, _drf_errors(errors), {}
-        return handler(params, query, body)
+            self.state.detector_ids = set(self.detectors)
+            found = refusals(CONTRACT[name], body, self.state)
+            if found:
+                self.refused += [(r.id, refusal.message) for r, refusal in found]
+                return 400, drf_errors(found), {}
+        status, answer, headers = handler(params, query, body)
+        return status, _as_sentry_orders(answer), headers
 
     def _project_detectors_post(self, params, _query, body):
         project = self._project(params["project"])
@@ -226,6 +275,8 @@ class SentryDouble:
 
     def _detectors_get(self, params, query, _body):
         items = list(self.detectors.values())
+        if _slug_in(query):
+            return 400, PROJECT_NOT_NUMBER, {}
         if query.get("project"):
             wanted = self._project_ids(query["project"])
             items = [d for d in items if d["projectId"] in wanted]
@@ -251,6 +302,8 @@ class SentryDouble:
 
     def _workflows_get(self, params, query, _body):
         items = list(self.workflows.values())
+        if _slug_in(query):
+            return 400, PROJECT_NOT_NUMBER, {}
         if query.get("id"):
             items = [w for w in items if w["id"] in query["id"]]
         if query.get("project") and query["project"] != ["-1"]:
@@ -259,8 +312,7 @@ class SentryDouble:
         return self._page(items, query, params["path"])
 
     def _workflows_post(self, _params, _query, body):
-        refused = self._unknown_detectors(body)
-        return refused or (201, self._store_workflow(body, created_by="1"), {})
+        return 201, self._store_workflow(body, created_by="1"), {}
 
     def _workflow_get(self, params, _query, _body):
         workflow = self.workflows.get(params["id"])
@@ -270,9 +322,6 @@ class SentryDouble:
         workflow = self.workflows.get(params["id"])
         if workflow is None:
             return 404, NOT_FOUND, {}
-        refused = self._unknown_detectors(body)
-        if refused:
-            return refused
         self._fill_workflow(workflow, body)
         return 200, workflow, {}
 
@@ -295,10 +344,6 @@ class SentryDouble:
         detector = self.detectors.get(str(detector_id))
         return detector["projectId"] if detector else None
 
-    def _unknown_detectors(self, body: dict):
-        unknown = [i for i in body.get("detectorIds", []) if str(i) not in self.detectors]
-        return (400, {"detectorIds": [f"Some monitors do not exist: {unknown}"]}, {}) if unknown else None
-
     def _fill_detector(self, detector: dict, body: dict) -> None:
         sources = []
         for source in body.get("dataSources", []):
@@ -310,6 +355,7 @@ class SentryDouble:
                             "type": "snuba_query_subscription",
                             "queryObj": {"id": self._new_id(), "status": 1, "subscription": None, "snubaQuery": query}})
         group = body.get("conditionGroup") or {}
+        old_conditions = {c["id"]: c for c in (detector.get("conditionGroup") or {}).get("conditions", [])}
         detector.update({
             "name": body["name"], "type": body["type"], "description": body.get("description"),
             "enabled": body.get("enabled", True), "owner": _owner(body.get("owner")),
@@ -317,7 +363,7 @@ class SentryDouble:
             "dataSources": sources,
             "conditionGroup": {
                 "id": self._new_id(), "organizationId": "1", "logicType": group.get("logicType", "any"),
-                "conditions": [{"id": self._new_id(), **c} for c in group.get("conditions", [])], "actions": [],
+                "conditions": self._keep_ids(group.get("conditions", []), old_conditions), "actions": [],
             },
             "workflowIds": [str(i) for i in body.get("workflowIds", [])],
             "dateUpdated": _now(),
@@ -331,26 +377,61 @@ class SentryDouble:
         return workflow
 
     def _fill_workflow(self, workflow: dict, body: dict) -> None:
+        """Store a POST or PUT body the way WorkflowValidator.update does.
+
+        Items sent with the id of a stored one update it in place; items without an id are
+        created; stored items the body leaves out are deleted (validators/utils.py:
+        remove_items_by_api_input). Omitted detectorIds keep the connections.
+        """
         triggers = body.get("triggers") or {"logicType": "any-short"}
+        old_filters = {f["id"]: f for f in workflow.get("actionFilters", [])}
+        old_actions = {a["id"]: a for f in old_filters.values() for a in f["actions"]}
+        filters = []
+        for f in body.get("actionFilters", []):
+            kept = old_filters.get(str(f.get("id"))) if f.get("id") is not None else None
+            group = self._group(f, kept)
+            group["actions"] = [self._action(a, old_actions) for a in f.get("actions", [])]
+            filters.append(group)
+        old_triggers = workflow.get("triggers")
+        detector_ids = body.get("detectorIds")
         workflow.update({
             "name": body["name"], "enabled": body.get("enabled", True),
             "environment": body.get("environment"), "owner": body.get("owner"),
             "config": body.get("config", {"frequency": 30}),
-            "detectorIds": [str(i) for i in body.get("detectorIds", [])],
-            "triggers": self._group(triggers),
-            "actionFilters": [
-                {**self._group(f), "actions": [self._action(a) for a in f.get("actions", [])]}
-                for f in body.get("actionFilters", [])
-            ],
+            "detectorIds": [str(i) for i in detector_ids] if detector_ids is not None
+            else workflow.get("detectorIds", []),
+            "triggers": self._group(triggers, old_triggers),
+            "actionFilters": filters,
             "dateUpdated": _now(),
         })
 
-    def _action(self, action: dict) -> dict:
-        return {"id": self._new_id(), "status": "active", **action}
+    def _action(self, action: dict, old_actions: dict) -> dict:
+        stored = {"status": "active", **{k: v for k, v in action.items() if k != "id"}}
+        kept = old_actions.get(str(action.get("id"))) if action.get("id") is not None else None
+        stored["id"] = kept["id"] if kept else self._new_id()
+        stored["integrationId"] = None if action.get("integrationId") is None else str(action["integrationId"])
+        config = dict(stored.get("config") or {})
+        if action.get("type") == "slack" and isinstance(config.get("targetDisplay"), str):
+            # integrations/slack/actions/form.py clean(): without a channel id Sentry looks the
+            # channel up and stores "#name"; with one, the name as given without its '#'.
+            name = config["targetDisplay"].lstrip("#")
+            config["targetDisplay"] = name if config.get("targetIdentifier") else f"#{name}"
+        stored["config"] = config
+        return stored
 
-    def _group(self, group: dict) -> dict:
-        return {"id": self._new_id(), "organizationId": "1", "logicType": group.get("logicType", "any-short"),
-                "conditions": [{"id": self._new_id(), **c} for c in group.get("conditions", [])], "actions": []}
+    def _group(self, group: dict, kept: dict | None = None) -> dict:
+        old = {c["id"]: c for c in (kept or {}).get("conditions", [])}
+        return {"id": kept["id"] if kept else self._new_id(), "organizationId": "1",
+                "logicType": group.get("logicType", "any-short"),
+                "conditions": self._keep_ids(group.get("conditions", []), old), "actions": []}
+
+    def _keep_ids(self, conditions: list, old: dict) -> list:
+        out = []
+        for condition in conditions:
+            ident = str(condition["id"]) if condition.get("id") is not None and str(condition["id"]) in old \
+                else self._new_id()
+            out.append({**{k: v for k, v in condition.items() if k != "id"}, "id": ident})
+        return out
 
     def _page(self, items: list, query: dict, path: str):
         per_page = min(int(query.get("per_page", ["100"])[0]), PER_PAGE_MAX)
@@ -398,6 +479,32 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *_args) -> None:  # keep pytest output clean
         pass
+
+
+# Before getsentry/sentry#117446 (2026-06-11) organisation lists took numeric project ids only
+# (src/sentry/api/bases/organization.py: get_projects); the double plays the older server.
+PROJECT_NOT_NUMBER = {"detail": "Invalid project parameter. Values must be numbers."}
+
+
+def _slug_in(query: dict) -> bool:
+    return any(not p.lstrip("-").isdigit() for p in query.get("project", []))
+
+
+def _as_sentry_orders(answer):
+    """An answer whose lists of conditions, action filters and actions come in another order than
+    sent: Sentry's serializers have no order_by (workflow_engine/endpoints/serializers/), and
+    its users see conditions "in a random order" (jianyuan/terraform-provider-sentry,
+    resource_alert_impl.go). Reversed, so that every test sees it."""
+    if isinstance(answer, list):
+        return [_as_sentry_orders(a) for a in answer]
+    if not isinstance(answer, dict):
+        return answer
+    out = {}
+    for key, value in answer.items():
+        if key in ("conditions", "actionFilters", "actions") and isinstance(value, list):
+            value = list(reversed(value))
+        out[key] = _as_sentry_orders(value)
+    return out
 
 
 def _drf_errors(errors: list[openapi.BodyError]) -> dict:
