@@ -26,12 +26,12 @@ _POST_RETRY_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)
 # What a refusal of our token means, and the scopes errorops' deploy needs (README, "Sentry alerting").
 # Scopes from each endpoint's `security` in Sentry's OpenAPI description (vendor/sentry-openapi):
 # teams (team:write), projects and keys (project:write, project:admin), monitors and alerts
-# (alerts:read, alerts:write), lookups (org:read); team owners: src/sentry/api/fields/actor.py.
-DEPLOY_SCOPES = "org:read, team:write, project:write, project:admin, alerts:read, alerts:write"
+# (alerts:read, alerts:write), lookups (org:read); team:admin to make a team the owner of a
+# monitor or alert (src/sentry/api/fields/actor.py), since an integration token belongs to no team.
+DEPLOY_SCOPES = "org:read, team:write, team:admin, project:write, project:admin, alerts:read, alerts:write"
 _SCOPE_HINTS = {
     401: "the token is missing, revoked or mistyped",
-    403: f"the token may not do this: it needs the scopes {DEPLOY_SCOPES}, and for an alert "
-         "or monitor owned by a team, team:admin or membership of that team",
+    403: f"the token may not do this: errorops' deploy needs the scopes {DEPLOY_SCOPES}",
 }
 
 
