@@ -40,20 +40,17 @@ def filters(body):
     return body["actionFilters"][0]["conditions"]
 
 
-def monitor(edit):
-    def build(_detector_id):
-        body = examples.static_monitor()
-        edit(body)
-        return body
-    return build
+def _monitor_from(example):
+    def with_edit(edit):
+        def build(_detector_id):
+            body = example()
+            edit(body)
+            return body
+        return build
+    return with_edit
 
 
-def percent(edit):
-    def build(_detector_id):
-        body = examples.percent_monitor()
-        edit(body)
-        return body
-    return build
+monitor, percent = _monitor_from(examples.static_monitor), _monitor_from(examples.percent_monitor)
 
 
 def alert(factory, edit):
