@@ -8,6 +8,11 @@ broken configuration, naming the policy and the resource, with exit status 1:
 - at the resource level (a test-only hook changes the planned resources before the pack
   sees them) where `errorops validate` already rejects the YAML: the pack is the last
   line of defence and must catch it on its own.
+
+A change of the process itself in alert_rules/ (who a level e-mails, whether an
+environment pages) is not a breakage: the pack reads the process from its config, so it
+follows the YAML (tests/test_ci_policy_config.py), and `errorops diff` puts the change
+in front of the reviewer.
 """
 
 from __future__ import annotations
@@ -88,18 +93,29 @@ def test_policy_config_is_what_the_cli_takes(capsys):
     code, out, _ = run_cli(capsys, "--stack", "dev", "--policy-config")
     config = json.loads(out)
     assert code == 0
-    assert config["dev-never-pages"] == {"environment": "dev"}
+    # Every process fact the pack judges by comes from alert_rules/, through this config.
+    assert config["dev-never-pages"]["environment"] == "dev"
+    assert "dev" in config["dev-never-pages"]["noPagingEnvironments"]
+    assert "prod" not in config["dev-never-pages"]["noPagingEnvironments"]
+    assert "prod" in config["protected-in-prod"]["protectedEnvironments"]
     assert config["log-retention"] == {"retentionDays": 90}
     routing = config["sentry-alert-routing"]
+    assert routing["production"] is False
     assert routing["notify"] == {"slack": True, "email": ["team_lead"], "githubIssue": False, "pagerduty": False}
     assert routing["recipients"]["on_call_engineer"]["gcpChannels"] == ["email-on-call-engineer"]
+    assert routing["recipients"]["on_call_engineer"]["name"] == "On-call Engineer"
+    assert routing["levels"]["P0"]["slack"] == ["#ai-content-factory-alerts"]
+    assert routing["levels"]["P0"]["pagerdutyReaches"] == ["on_call_engineer"]
+    assert routing["levels"]["P1"]["email"] == ["team_lead"]
+    assert config["gcp-alert-routing"] == routing
 
 
 # --- broken copies of the repository that validate accepts --------------------------------------
 
 def _protect_prod_off(root):
-    edit(root, "alert_rules/environments.yaml", "  - id: prod\n    name: Production\n    protect: true",
-         "  - id: prod\n    name: Production\n    protect: false")
+    # Production stays protected whatever its protect: says.
+    edit(root, "alert_rules/environments.yaml", "    production: true\n    protect: true",
+         "    production: true\n    protect: false")
 
 
 def _staging_retention_override(root):
@@ -113,37 +129,11 @@ def _filter_on_user_id(root):
          "        - {tagged_event: {key: user_id, match: eq, value: '42'}}")
 
 
-def _dev_pages(root):
-    edit(root, "alert_rules/environments.yaml",
-         "notify: {slack: true, email: [team_lead], github_issue: false, pagerduty: false}",
-         "notify: {slack: true, email: [team_lead], github_issue: false, pagerduty: true}")
-    config = {"pagerduty": "true", "pagerdutySentryServiceId": '"123"', "teamLeadPagerdutyUserId": "PTL",
-              "onCallEngineerPagerdutyUserId": "POC", "engineeringManagerPagerdutyUserId": "PEM",
-              "ctoPagerdutyUserId": "PCTO", "vendorSupportPagerdutyUserId": "PVS"}
-    with (root / "Pulumi.dev.yaml").open("a", encoding="utf-8") as f:
-        f.write("".join(f"  errorops:{key}: {value}\n" for key, value in config.items()))
-
-
-def _p0_without_on_call(root):
-    edit(root, "alert_rules/severity_levels.yaml", "      email: [team_lead, on_call_engineer, product_manager]\n",
-         "      email: [team_lead, product_manager]\n")
-
-
-def _p1_without_github(root):
-    edit(root, "alert_rules/severity_levels.yaml", "      github_issue: true\n      pagerduty: false\n",
-         "      github_issue: false\n      pagerduty: false\n")
-
-
 @pytest.mark.parametrize("breakage, stack, expected", [
     (_protect_prod_off, "prod", [("protected-in-prod", "prod/project-prod"),
                                  ("protected-in-prod", "prod/default-log-bucket")]),
     (_staging_retention_override, "all", [("log-retention", "staging/default-log-bucket")]),
     (_filter_on_user_id, "prod", [("no-personal-data", "prod/alert-tagged_critical")]),
-    (_dev_pages, "dev", [("dev-never-pages", "dev/escalation-p0-dev"), ("dev-never-pages", "dev/pagerduty"),
-                         ("dev-never-pages", "dev/alert-error_rate_critical")]),
-    (_p0_without_on_call, "prod", [("sentry-alert-routing", "prod/alert-error_rate_critical"),
-                                   ("gcp-alert-routing", "prod/service-unavailable")]),
-    (_p1_without_github, "prod", [("sentry-github-issues", "prod")]),
 ], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
 def test_broken_repository_fails_naming_policy_and_resource(tmp_path, capsys, breakage, stack, expected):
     root = copy_repo(tmp_path)

@@ -40,13 +40,18 @@ def test_unprotected_project_or_bucket_in_prod_fails(name):
 
 def test_protection_is_required_in_the_configured_environments_only():
     resource = dataclasses.replace(planned("staging").resource("project-staging"), protect=False)
-    assert check(PROTECT, "staging", resource) == []
-    assert check(PROTECT, "staging", resource, {"environment": "staging", "protectedEnvironments": ["staging"]})
+    assert check(PROTECT, "staging", resource)  # environments.yaml protects staging
+    assert check(PROTECT, "staging", resource, {"environment": "staging", "protectedEnvironments": ["prod"]}) == []
 
 
 def test_environment_falls_back_to_the_stack_in_the_urn():
     resource = dataclasses.replace(planned("prod").resource("project-prod"), protect=False)
-    assert check(PROTECT, "prod", resource, None)
+    assert check(PROTECT, "prod", resource, {"protectedEnvironments": ["prod"]})
+
+
+def test_without_config_protection_says_how_to_pass_it():
+    (message,) = check(PROTECT, "prod", planned("prod").resource("project-prod"), None)
+    assert "has no config (protectedEnvironments)" in message and "--policy-config" in message
 
 
 # --- log-retention ------------------------------------------------------------------------------

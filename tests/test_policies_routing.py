@@ -65,7 +65,7 @@ def test_p0_slack_to_another_channel_fails():
 def test_p0_without_the_on_call_engineer_fails_and_pagerduty_reaches_them():
     without = edited(planned("prod").resource(P0_ALERT), drop_actions("email", on_call_id()))
     (message,) = sentry("prod", without)
-    assert "does not reach the on-call engineer" in message
+    assert "does not reach On-call Engineer (on_call_engineer)" in message
 
     def page(props):
         _actions(props).append({"type": "pagerduty", "status": "active", "config": {"targetIdentifier": "P1"},
@@ -77,7 +77,7 @@ def test_p1_without_the_team_lead_fails():
     alert = planned("prod").resource(P1_ALERT)
     lead = planned("prod").config["sentry-alert-routing"]["recipients"]["team_lead"]["sentryUserIds"][0]
     (message,) = sentry("prod", edited(alert, drop_actions("email", lead)))
-    assert "(P1) does not reach the team lead by e-mail" in message
+    assert "(P1) does not reach Team Lead (team_lead)" in message
 
 
 def test_inactive_actions_do_not_count():
@@ -85,7 +85,7 @@ def test_inactive_actions_do_not_count():
         for a in _actions(props):
             a["status"] = "disabled"
     (message,) = sentry("prod", edited(planned("prod").resource(P0_ALERT), deactivate))
-    assert "Slack" in message and "on-call engineer" in message and "team lead" in message
+    assert "Slack" in message and "on_call_engineer" in message and "team_lead" in message
 
 
 # --- GitHub issues: a stack rule ------------------------------------------------------------
@@ -127,6 +127,11 @@ def test_a_github_action_on_an_alert_fed_by_a_monitor_fails():
     assert "is fed by a metric monitor and carries a github action" in message
 
 
+def test_without_config_github_issues_says_how_to_pass_it():
+    (message,) = violations(GITHUB_ISSUES, stack_args(list(planned("prod").resources), None))
+    assert "policy 'sentry-github-issues' has no config" in message
+
+
 def test_disabled_p0_alert_fails():
     (message,) = sentry("prod", edited(planned("prod").resource(P0_ALERT), lambda p: p["payload"].update(enabled=False)))
     assert "is disabled" in message
@@ -141,15 +146,18 @@ def test_staging_requires_only_what_staging_may_notify():
 
 
 def test_production_requires_the_whole_process_whatever_notify_says():
-    # Staging's routing deployed as if it were prod: prod's allow-list cannot silence prod.
-    config = {**planned("staging").config["sentry-alert-routing"], "environment": "prod"}
+    # Staging's routing deployed as if it were production: prod's allow-list cannot silence prod.
+    config = {**planned("staging").config["sentry-alert-routing"], "environment": "prod", "production": True}
     (message,) = sentry("staging", planned("staging").resource(P0_ALERT), config)
-    assert "on-call engineer" in message and "production" in message
+    assert "on_call_engineer" in message and "production" in message
 
 
-def test_without_config_the_stack_is_treated_as_production():
+def test_without_config_the_policy_says_how_to_pass_it():
+    # The pack keeps no copy of the process: no config, no guess, one clear violation.
     (message,) = sentry("prod", planned("prod").resource(P0_ALERT), None)
-    assert "recipients.on_call_engineer.sentryUserIds" in message
+    assert "has no config (levels, recipients, production)" in message and "--policy-config" in message
+    (message,) = gcp("prod", config=None)
+    assert "policy 'gcp-alert-routing' has no config" in message
 
 
 def test_p2_and_other_resources_are_not_judged():
@@ -183,7 +191,7 @@ def test_every_shipped_cloud_monitoring_policy_passes(stack):
 
 def test_p0_policy_without_the_on_call_channel_fails():
     (message,) = gcp("prod", without_dependency(P0_POLICY, "email-on-call-engineer"))
-    assert "'P0 Service unavailable' (P0) does not reach the on-call engineer" in message
+    assert "'P0 Service unavailable' (P0) does not reach On-call Engineer (on_call_engineer)" in message
 
 
 def test_p0_policy_without_slack_fails_in_dev_too():
@@ -193,14 +201,14 @@ def test_p0_policy_without_slack_fails_in_dev_too():
 
 def test_p1_policy_without_team_lead_fails():
     (message,) = gcp("prod", without_dependency(P1_POLICY, "email-team-lead"))
-    assert "(P1) does not reach the team lead" in message
+    assert "(P1) does not reach Team Lead (team_lead)" in message
 
 
 def test_policy_with_no_channels_at_all_fails():
     resources = [edited(r, lambda p: p.update(notificationChannels=[])) if r.name == P0_POLICY else r
                  for r in planned("prod").resources]
     (message,) = gcp("prod", resources)
-    assert "Slack" in message and "on-call engineer" in message and "team lead" in message
+    assert "Slack" in message and "on_call_engineer" in message and "team_lead" in message
 
 
 def test_a_pagerduty_channel_reaches_the_on_call_engineer():

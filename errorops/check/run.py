@@ -25,6 +25,8 @@ POLICY_DIR = REPO_ROOT / "policies"
 
 # A test-only hook: change what a stack would deploy before the pack sees it.
 Mutate = Callable[[str, list[Resource]], list[Resource]]
+# The pack's config of a stack (default: ``config.policy_config``); tests pass what a workflow passes.
+ConfigFor = Callable[[Model, StackFile], dict]
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,9 @@ def _name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1] if urn else ""
 
 
-def analyze_stack(pack: PolicyPackProcess, model: Model, stack: StackFile, resources: list[Resource]) -> list[Diagnostic]:
-    pack.configure(policy_config(model, stack))
+def analyze_stack(pack: PolicyPackProcess, model: Model, stack: StackFile, resources: list[Resource],
+                  config_for: ConfigFor = policy_config) -> list[Diagnostic]:
+    pack.configure(config_for(model, stack))
     pack.configure_stack(stack.name, model.project_name)
     diagnostics: list[Diagnostic] = []
     for resource in resources:
@@ -114,7 +117,7 @@ def analyze_stack(pack: PolicyPackProcess, model: Model, stack: StackFile, resou
 
 
 def run_check(model: Model, stacks: list[StackFile], pack_dir: Path = POLICY_DIR, mutate: Mutate | None = None,
-              pack: PolicyPackProcess | None = None) -> CheckResult:
+              pack: PolicyPackProcess | None = None, config_for: ConfigFor = policy_config) -> CheckResult:
     """Plan each stack and check it; ``pack`` may be a running pack to reuse (tests)."""
     own = pack is None
     if own:
@@ -133,7 +136,7 @@ def run_check(model: Model, stacks: list[StackFile], pack_dir: Path = POLICY_DIR
             result.resources[stack.name] = len(resources)
             found = {
                 Violation(d.policy, stack.name, _name(d.urn), d.message, d.level)
-                for d in analyze_stack(pack, model, stack, resources)
+                for d in analyze_stack(pack, model, stack, resources, config_for)
             }
             result.violations += sorted(found, key=lambda v: (order.get(v.policy, len(order)), v.resource, v.message))
         return result

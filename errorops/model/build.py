@@ -47,7 +47,7 @@ def _environment(item: dict, at: At, default_retention: int) -> Environment:
     n = item["notify"]
     notify = Notify(n["slack"], tuple(n["email"]), n["github_issue"], n["pagerduty"])
     return Environment(item["id"], item["name"], project, item.get("protect", True),
-                       item.get("retention_days", default_retention), notify, at)
+                       item.get("retention_days", default_retention), notify, item.get("production", False), at)
 
 
 def _severity(item: dict, at: At) -> SeverityLevel:

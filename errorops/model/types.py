@@ -94,6 +94,7 @@ class Environment:
     protect: bool
     retention_days: int
     notify: Notify
+    production: bool = False
     at: At = _at()
 
 

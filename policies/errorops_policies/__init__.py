@@ -24,33 +24,34 @@ def all_policies() -> list:
     return [
         ResourceValidationPolicy(
             name="sentry-alert-routing",
-            description="P0 Sentry alerts reach Slack #ai-content-factory-alerts, the on-call engineer and the team "
-                        "lead; P1 alerts e-mail the team lead (as far as the environment may notify; all of it in "
-                        "production).",
+            description="Each Sentry alert reaches every Slack channel and role its level routes to (as far as "
+                        "the environment may notify; all of it in production), as the policy config states the "
+                        "levels.",
             validate=routing.validate_sentry_alert,
             enforcement_level=MANDATORY,
             config_schema=PolicyConfigSchema(routing.CONFIG_SCHEMA),
         ),
         StackValidationPolicy(
             name="sentry-github-issues",
-            description="New P0/P1 errors open a GitHub issue through an alert on error issues; no alert fed by a "
-                        "metric monitor carries a ticketing action (Sentry ignores it there).",
+            description="New errors of every level that routes to a GitHub issue open one through an alert on "
+                        "error issues; no alert fed by a metric monitor carries a ticketing action (Sentry ignores "
+                        "it there).",
             validate=routing.validate_sentry_ticketing,
             enforcement_level=MANDATORY,
             config_schema=PolicyConfigSchema(routing.CONFIG_SCHEMA),
         ),
         StackValidationPolicy(
             name="gcp-alert-routing",
-            description="P0 Cloud Monitoring policies reach Slack #ai-content-factory-alerts, the on-call engineer "
-                        "and the team lead; P1 policies reach the team lead (as far as the environment may "
-                        "notify; all of it in production).",
+            description="Each Cloud Monitoring policy reaches every Slack channel and role its level routes to, "
+                        "through the channels it points at (as far as the environment may notify; all of it in "
+                        "production), as the policy config states the levels.",
             validate=routing.validate_gcp_routing,
             enforcement_level=MANDATORY,
             config_schema=PolicyConfigSchema(routing.CONFIG_SCHEMA),
         ),
         ResourceValidationPolicy(
             name="protected-in-prod",
-            description="Sentry projects and log buckets of production are protected from deletion.",
+            description="Sentry projects and log buckets of the protected environments are protected from deletion.",
             validate=protection.validate_protected,
             enforcement_level=MANDATORY,
             config_schema=PolicyConfigSchema(protection.PROTECT_SCHEMA),
@@ -84,7 +85,7 @@ def all_policies() -> list:
         ),
         ResourceValidationPolicy(
             name="dev-never-pages",
-            description="The no-paging environments (dev) declare no pager: no PagerDuty action, channel or "
+            description="The environments that may not page declare no pager: no PagerDuty action, channel or "
                         "escalation policy.",
             validate=monitoring.validate_no_paging,
             enforcement_level=MANDATORY,

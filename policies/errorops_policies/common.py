@@ -123,20 +123,31 @@ def environment(config: Mapping, urn: str) -> str:
     return str(env) if env else stack_of(urn)
 
 
-def str_list(config: Mapping, key: str, default: Sequence[str]) -> list[str]:
-    value = config.get(key) if config else None
-    if value is None:
-        return list(default)
-    return [str(v) for v in value]
+def str_list(config: Mapping, key: str) -> list[str]:
+    return [str(v) for v in (config.get(key) or [])] if config else []
+
+
+def missing_config(policy: str, config: Mapping | None, keys: Sequence[str]) -> str | None:
+    """The violation for a pack run without the config its process facts come from, else None.
+
+    The pack keeps no copy of the process: with no config it cannot know what to require,
+    and passing silently would let a deploy skip the process. So it says how to pass it.
+    """
+    absent = [k for k in keys if not config or config.get(k) is None]
+    if not absent:
+        return None
+    return (f"policy '{policy}' has no config ({', '.join(absent)}): pass the stack's policy config, written by "
+            "`errorops check --stack STACK --policy-config`, with --policy-pack-config (pulumi/actions: "
+            "policyPackConfigs).")
 
 
 # JSON-schema fragments for the policies' config_schema.
 ENVIRONMENT_SCHEMA = {
     "type": "string",
-    "description": "Environment this stack deploys (prod, staging, dev). Default: the stack's name. "
+    "description": "Environment this stack deploys (environments.yaml id). Default: the stack's name. "
                    "errorops check passes the stack's errorops:environment.",
 }
 
 
-def env_list_schema(description: str, default: list[str]) -> dict:
-    return {"type": "array", "items": {"type": "string"}, "default": default, "description": description}
+def env_list_schema(description: str) -> dict:
+    return {"type": "array", "items": {"type": "string"}, "description": description}

@@ -6,7 +6,7 @@ import re
 
 from .common import (
     ENVIRONMENT_SCHEMA, GCP_ALERT_POLICY, GCP_CHANNEL, SENTRY_ALERT, env_list_schema, environment, get, is_unknown,
-    plain, str_list,
+    missing_config, plain, str_list,
 )
 
 CLOUD_SEVERITIES = ("CRITICAL", "ERROR", "WARNING")
@@ -34,10 +34,10 @@ def validate_documentation(args, report_violation) -> None:
 
 # --- no paging ----------------------------------------------------------------------------
 
-DEFAULT_NO_PAGING = ["dev"]
 NO_PAGING_SCHEMA = {
     "environment": ENVIRONMENT_SCHEMA,
-    "noPagingEnvironments": env_list_schema("Environments that never page anyone.", DEFAULT_NO_PAGING),
+    "noPagingEnvironments": env_list_schema(
+        "Environments that never page anyone (environments.yaml notify: without pagerduty)."),
 }
 _PAGER_ACTIONS = frozenset({"pagerduty", "opsgenie"})
 _PAGER_CHANNELS = frozenset({"pagerduty", "opsgenie"})
@@ -45,9 +45,16 @@ _PAGER_PACKAGES = ("pagerduty:", "opsgenie:")
 
 
 def validate_no_paging(args, report_violation) -> None:
+    is_pager = args.resource_type.startswith(_PAGER_PACKAGES) or args.resource_type in (SENTRY_ALERT, GCP_CHANNEL)
+    if not is_pager:
+        return
     config = args.get_config() or {}
+    problem = missing_config("dev-never-pages", config, ("noPagingEnvironments",))
+    if problem:
+        report_violation(problem, None)
+        return
     env = environment(config, args.urn)
-    if env not in str_list(config, "noPagingEnvironments", DEFAULT_NO_PAGING):
+    if env not in str_list(config, "noPagingEnvironments"):
         return
     why = f"environment '{env}' never pages anyone"
     if args.resource_type.startswith(_PAGER_PACKAGES):

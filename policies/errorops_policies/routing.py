@@ -1,28 +1,29 @@
-"""Who a P0 or P1 alert reaches: Slack, the on-call engineer, the team lead, a GitHub issue.
+"""Who an alert reaches, judged against each level's routes as the stack's config states them.
 
-The process (constants here, not read from alert_rules/):
+The pack holds no fact of the process: every level's routes (Slack channels by name,
+e-mailed roles, a GitHub issue, whom PagerDuty reaches first), the roles' names and
+identities, and which environment is production all come from the policy config
+``errorops check --policy-config`` writes from alert_rules/ (``errorops/check/config.py``).
+Without that config the policies report so instead of guessing.
 
-- every P0 Sentry rule and Cloud Monitoring policy notifies Slack
-  ``#ai-content-factory-alerts`` and the on-call engineer;
-- every P0 and P1 e-mails the team lead;
-- new P0 and P1 errors open a GitHub issue (Cloud Monitoring cannot). Sentry runs ticketing
-  actions on error issues only (on a metric monitor's issues they are no-ops:
-  src/sentry/notifications/notification_action/metric_alert_registry/handlers/
-  unsupported_metric_alert_handler.py), so this is a stack rule: some alert on error issues
-  opens them, and no alert fed by a metric monitor carries a ticketing action.
-
-Where it applies. Staging and dev route less on purpose, so a stack's requirements
-are the process cut down to what its environment may notify (policy config
-``notify``, the environment's allow-list), *except* in the production environments
-(``productionEnvironments``, default ``[prod]``), where the whole process is required
-whatever ``notify`` says: shrinking prod's allow-list cannot silence prod. With no
-config the stack is treated as production (strictest).
+Where it applies. Staging and dev route less on purpose, so a stack's requirements are
+its levels' routes cut down to what its environment may notify (``notify``), *except*
+in a production environment (``production``), where every route is required whatever
+``notify`` says: shrinking prod's allow-list cannot silence prod.
 
 Who is who. A resource alone cannot tell whose Sentry user id or which e-mail channel
-belongs to the on-call engineer, so ``recipients`` maps each role to its Sentry user
-ids and its Cloud Monitoring channels (logical resource names). A PagerDuty action or
-channel also reaches the on-call engineer (the P0 escalation ladder starts with them).
-Slack is recognised from the resources themselves (channel name).
+belongs to which role, so ``recipients`` maps each role to its Sentry user ids and Cloud
+Monitoring channels (logical names). A PagerDuty action or channel reaches the roles
+the level's escalation ladder starts with. Slack is recognised from the resources
+themselves (channel name). PagerDuty itself is never required: the process pages only
+"if configured".
+
+GitHub issues. Sentry runs ticketing actions on error issues only (on a metric monitor's
+issues they are no-ops: src/sentry/notifications/notification_action/metric_alert_registry/
+handlers/unsupported_metric_alert_handler.py), so a level's GitHub route is a stack rule
+(``sentry-github-issues``): some alert on error issues opens them, labelled with the level,
+and no alert fed by a metric monitor carries a ticketing action. Cloud Monitoring cannot
+open issues at all.
 """
 
 from __future__ import annotations
@@ -32,33 +33,34 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .common import (
-    ENVIRONMENT_SCHEMA, GCP_ALERT_POLICY, GCP_CHANNEL, SENTRY_ALERT, SENTRY_MONITOR, env_list_schema, environment,
-    gcp_level, get, is_unknown, plain, sentry_level, str_list,
+    ENVIRONMENT_SCHEMA, GCP_ALERT_POLICY, GCP_CHANNEL, SENTRY_ALERT, SENTRY_MONITOR, environment, gcp_level, get,
+    is_unknown, missing_config, plain, sentry_level,
 )
 
-SLACK = "slack"
-ON_CALL = "on_call_engineer"
-TEAM_LEAD = "team_lead"
 GITHUB = "github_issue"
 TICKETING = ("github", "github_enterprise", "jira", "jira_server", "azure_devops")
 _LEVEL_LABEL = re.compile(r"^P\d$")
+_REQUIRED_KEYS = ("levels", "recipients", "production")
 
-# The process document: what each level must reach.
-PROCESS_ROUTES: dict[int, tuple[str, ...]] = {
-    0: (SLACK, ON_CALL, TEAM_LEAD, GITHUB),
-    1: (TEAM_LEAD, GITHUB),
+_ROUTES_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "slack": {"type": "array", "items": {"type": "string"}},
+        "email": {"type": "array", "items": {"type": "string"}},
+        "githubIssue": {"type": "boolean"},
+        "pagerdutyReaches": {"type": "array", "items": {"type": "string"}},
+    },
 }
-DEFAULT_SLACK_CHANNEL = "#ai-content-factory-alerts"
-DEFAULT_PRODUCTION = ["prod"]
-
 CONFIG_SCHEMA = {
     "environment": ENVIRONMENT_SCHEMA,
-    "productionEnvironments": env_list_schema(
-        "Environments that must route as the whole process says, whatever notify allows.", DEFAULT_PRODUCTION),
+    "production": {"type": "boolean",
+                   "description": "A production environment: every route is required whatever notify allows."},
+    "levels": {"type": "object", "additionalProperties": _ROUTES_SCHEMA,
+               "description": "Level id (P0, ...) -> its full routes (severity_levels.yaml)."},
     "notify": {
         "type": "object",
         "description": "What this stack's environment may notify (environments.yaml notify:); ignored in "
-                       "production environments. Default: everything.",
+                       "production.",
         "properties": {
             "slack": {"type": "boolean"},
             "email": {"type": "array", "items": {"type": "string"}},
@@ -66,15 +68,13 @@ CONFIG_SCHEMA = {
             "pagerduty": {"type": "boolean"},
         },
     },
-    "slackChannel": {"type": "string", "default": DEFAULT_SLACK_CHANNEL,
-                     "description": "The Slack channel every P0 must reach."},
     "recipients": {
         "type": "object",
-        "description": "Role (on_call_engineer, team_lead, ...) -> its Sentry user ids and Cloud Monitoring "
-                       "notification channels (logical names).",
+        "description": "Role id -> its name, Sentry user ids and Cloud Monitoring channels (logical names).",
         "additionalProperties": {
             "type": "object",
             "properties": {
+                "name": {"type": "string"},
                 "sentryUserIds": {"type": "array", "items": {"type": "string"}},
                 "gcpChannels": {"type": "array", "items": {"type": "string"}},
             },
@@ -82,12 +82,13 @@ CONFIG_SCHEMA = {
     },
 }
 
-_DESCRIBE = {
-    SLACK: "Slack {slack}",
-    ON_CALL: "the on-call engineer",
-    TEAM_LEAD: "the team lead by e-mail",
-    GITHUB: "a GitHub issue",
-}
+
+def slack_route(channel: str) -> str:
+    return "slack:" + channel
+
+
+def email_route(role: str) -> str:
+    return "email:" + role
 
 
 @dataclass(frozen=True)
@@ -95,93 +96,114 @@ class RoutingConfig:
     environment: str
     production: bool
     notify: Mapping
-    slack_channel: str
+    levels: Mapping
     recipients: Mapping
 
     @classmethod
-    def read(cls, config: Mapping | None, urn: str) -> "RoutingConfig":
-        config = config or {}
-        env = environment(config, urn)
+    def read(cls, config: Mapping, urn: str) -> "RoutingConfig":
         return cls(
-            environment=env,
-            production=env in str_list(config, "productionEnvironments", DEFAULT_PRODUCTION),
+            environment=environment(config, urn),
+            production=bool(config.get("production")),
             notify=config.get("notify") or {},
-            slack_channel=str(config.get("slackChannel") or DEFAULT_SLACK_CHANNEL),
+            levels=config.get("levels") or {},
             recipients=config.get("recipients") or {},
         )
 
-    def allows(self, route: str) -> bool:
+    def level(self, level: int | None) -> Mapping:
+        return self.levels.get(f"P{level}") or {} if level is not None else {}
+
+    def slack_channels(self, level: int) -> list[str]:
+        return [str(c) for c in self.level(level).get("slack") or []]
+
+    def pager_reaches(self, level: int) -> set[str]:
+        return {str(r) for r in self.level(level).get("pagerdutyReaches") or []}
+
+    def _allows(self, level: int, route: str) -> bool:
         if self.production or not self.notify:
             return True
-        email = [str(r) for r in self.notify.get("email") or []]
-        if route == SLACK:
+        if route.startswith("slack:"):
             return bool(self.notify.get("slack", False))
         if route == GITHUB:
             return bool(self.notify.get("githubIssue", False))
-        if route == ON_CALL:
-            return ON_CALL in email or bool(self.notify.get("pagerduty", False))
-        return route in email
+        role = route[len("email:"):]
+        return role in [str(r) for r in self.notify.get("email") or []] or (
+            bool(self.notify.get("pagerduty", False)) and role in self.pager_reaches(level))
 
-    def required(self, level: int | None, applicable: tuple[str, ...]) -> list[str]:
-        return [r for r in PROCESS_ROUTES.get(level, ()) if r in applicable and self.allows(r)]
+    def required(self, level: int | None, github: bool) -> list[str]:
+        """The routes this stack's alerts of ``level`` must reach (``github``: the resource can open issues)."""
+        spec = self.level(level)
+        routes = [slack_route(c) for c in self.slack_channels(level)]
+        routes += [email_route(str(r)) for r in spec.get("email") or []]
+        if github and spec.get("githubIssue"):
+            routes.append(GITHUB)
+        return [r for r in routes if self._allows(level, r)]
 
     def ids(self, role: str, key: str) -> set[str]:
         entry = self.recipients.get(role) or {}
         return {str(v) for v in entry.get(key) or [] if str(v)}
 
+    def roles(self) -> list[str]:
+        return sorted(self.recipients)
+
     def describe(self, route: str) -> str:
-        return _DESCRIBE[route].format(slack=self.slack_channel)
+        if route == GITHUB:
+            return "a GitHub issue"
+        if route.startswith("slack:"):
+            return "Slack " + route[len("slack:"):]
+        role = route[len("email:"):]
+        name = str((self.recipients.get(role) or {}).get("name") or role)
+        return f"{name} ({role})"
 
     def where(self) -> str:
         return (f"environment '{self.environment}'" + (" (production: the whole process applies)"
                                                         if self.production else ""))
 
 
+def read_config(policy: str, args_config: Mapping | None, urn: str, report) -> RoutingConfig | None:
+    problem = missing_config(policy, args_config, _REQUIRED_KEYS)
+    if problem:
+        report(problem)
+        return None
+    return RoutingConfig.read(args_config, urn)
+
+
 def _same_slack_channel(a: str, b: str) -> bool:
     return a.strip().lstrip("#").lower() == b.strip().lstrip("#").lower() != ""
 
 
+def _slack_reached(name: str, level: int, cfg: RoutingConfig) -> set[str]:
+    return {slack_route(c) for c in cfg.slack_channels(level) if _same_slack_channel(name, c)}
+
+
+def _missing_message(what: str, level: int, missing: list[str], cfg: RoutingConfig, hint: Callable[[str], str]) -> str:
+    names = ", ".join(cfg.describe(r) for r in missing)
+    hints = "".join(hint(r) for r in missing if r.startswith("email:"))
+    return f"{what} (P{level}) does not reach {names}: required for P{level} in {cfg.where()}.{hints}"
+
+
 # --- Sentry alerts ------------------------------------------------------------------------
 
-def sentry_routes(payload: Mapping, cfg: RoutingConfig) -> set[str]:
+def sentry_routes(payload: Mapping, level: int, cfg: RoutingConfig) -> set[str]:
     """The routes a Sentry alert's active actions reach."""
     reached: set[str] = set()
-    on_call_ids, lead_ids = cfg.ids(ON_CALL, "sentryUserIds"), cfg.ids(TEAM_LEAD, "sentryUserIds")
     for group in get(payload, "actionFilters", default=[]) or []:
         for action in get(group, "actions", default=[]) or []:
             if str(get(action, "status", default="active")) != "active":
                 continue
             kind = str(get(action, "type", default=""))
-            target = get(action, "config", "targetIdentifier", default="")
+            target = str(get(action, "config", "targetIdentifier", default=""))
             if kind == "slack":
-                display = str(get(action, "config", "targetDisplay", default=""))
-                if _same_slack_channel(display, cfg.slack_channel):
-                    reached.add(SLACK)
+                reached |= _slack_reached(str(get(action, "config", "targetDisplay", default="")), level, cfg)
             elif kind == "email" and str(get(action, "config", "targetType", default="")) == "user":
-                if str(target) in on_call_ids:
-                    reached.add(ON_CALL)
-                if str(target) in lead_ids:
-                    reached.add(TEAM_LEAD)
+                reached |= {email_route(r) for r in cfg.roles() if target in cfg.ids(r, "sentryUserIds")}
             elif kind == "pagerduty":
-                reached.add(ON_CALL)
-            elif kind in ("github", "github_enterprise"):
-                reached.add(GITHUB)
+                reached |= {email_route(r) for r in cfg.pager_reaches(level)}
     return reached
 
 
-def _missing_message(what: str, level: int, missing: list[str], cfg: RoutingConfig, hint: Callable[[str], str]) -> str:
-    names = ", ".join(cfg.describe(r) for r in missing)
-    hints = "".join(hint(r) for r in missing)
-    return f"{what} (P{level}) does not reach {names}: required for P{level} in {cfg.where()}.{hints}"
-
-
 def _sentry_hint(route: str) -> str:
-    if route == ON_CALL:
-        return (" The on-call engineer is an e-mail action to a Sentry user id in recipients.on_call_engineer"
-                ".sentryUserIds, or a PagerDuty action.")
-    if route == TEAM_LEAD:
-        return " The team lead is an e-mail action to a Sentry user id in recipients.team_lead.sentryUserIds."
-    return ""
+    role = route[len("email:"):]
+    return f" Sentry reaches {role} by an e-mail action to a Sentry user id in recipients.{role}.sentryUserIds."
 
 
 def validate_sentry_alert(args, report_violation) -> None:
@@ -190,17 +212,21 @@ def validate_sentry_alert(args, report_violation) -> None:
     props = plain(args.props)
     payload = get(props, "payload", default={}) or {}
     level = sentry_level(payload)
-    if level not in PROCESS_ROUTES:
+    if level is None:
         return
-    cfg = RoutingConfig.read(args.get_config(), args.urn)
+    cfg = read_config("sentry-alert-routing", args.get_config(), args.urn, lambda m: report_violation(m, None))
+    if cfg is None:
+        return
+    required = cfg.required(level, github=False)  # GitHub issues: validate_sentry_ticketing
+    if not required:
+        return
     name = str(get(payload, "name", default=args.name))
     if get(payload, "enabled", default=True) is False:
         report_violation(f"Sentry alert '{name}' (P{level}) is disabled: it notifies nobody.", None)
         return
     if _ticketing_only(payload):
         return  # the alert that opens GitHub issues: validate_sentry_ticketing
-    required = cfg.required(level, (SLACK, ON_CALL, TEAM_LEAD))
-    missing = [r for r in required if r not in sentry_routes(payload, cfg)]
+    missing = [r for r in required if r not in sentry_routes(payload, level, cfg)]
     if missing:
         report_violation(_missing_message(f"Sentry alert '{name}'", level, missing, cfg, _sentry_hint), None)
 
@@ -218,6 +244,11 @@ def _ticketing_only(payload: Mapping) -> bool:
 def validate_sentry_ticketing(args, report_violation) -> None:
     """Stack policy: GitHub issues come from an alert on error issues, never from a metric monitor's."""
     alerts = sorted((r for r in args.resources if r.resource_type == SENTRY_ALERT), key=lambda r: r.urn)
+    if not alerts:
+        return
+    cfg = read_config("sentry-github-issues", args.get_config(), alerts[0].urn, lambda m: report_violation(m, None))
+    if cfg is None:
+        return
     monitors = {r.urn for r in args.resources if r.resource_type == SENTRY_MONITOR}
     served: set[int] = set()
     for alert in alerts:
@@ -231,13 +262,11 @@ def validate_sentry_ticketing(args, report_violation) -> None:
                 f"open nothing. GitHub issues come from an alert on error issues.", alert.urn)
         elif tickets:
             served |= {level for a in tickets for level in _labelled_levels(a)}
-    if not alerts:
-        return
-    cfg = RoutingConfig.read(args.get_config(), alerts[0].urn)
-    missing = [level for level in sorted(PROCESS_ROUTES) if cfg.required(level, (GITHUB,)) and level not in served]
+    levels = sorted(int(str(level)[1:]) for level in cfg.levels if _LEVEL_LABEL.match(str(level)))
+    missing = [level for level in levels if GITHUB in cfg.required(level, github=True) and level not in served]
     if missing:
-        levels = "/".join(f"P{level}" for level in missing)
-        report_violation(f"No Sentry alert opens a GitHub issue for new {levels} errors: required in {cfg.where()}. "
+        names = "/".join(f"P{level}" for level in missing)
+        report_violation(f"No Sentry alert opens a GitHub issue for new {names} errors: required in {cfg.where()}. "
                          "The alert of github_issues in alert_rules/sentry_alerts.yaml labels each issue with its "
                          "level; a level's errors are served where a GitHub action carries its label.", None)
 
@@ -258,52 +287,49 @@ def _referenced_channels(policy, channels_by_urn: Mapping) -> list:
     return [channels_by_urn[d.urn] for d in deps if getattr(d, "urn", None) in channels_by_urn]
 
 
-def gcp_routes(channels: list, cfg: RoutingConfig) -> set[str]:
+def gcp_routes(channels: list, level: int, cfg: RoutingConfig) -> set[str]:
     reached: set[str] = set()
-    on_call, lead = cfg.ids(ON_CALL, "gcpChannels"), cfg.ids(TEAM_LEAD, "gcpChannels")
     for channel in channels:
         props = plain(channel.props)
         if get(props, "enabled", default=True) is False:
             continue
         kind = str(get(props, "type", default=""))
-        if kind == "slack" and _same_slack_channel(str(get(props, "labels", "channel_name", default="")),
-                                                   cfg.slack_channel):
-            reached.add(SLACK)
-        if kind == "pagerduty" or channel.name in on_call:
-            reached.add(ON_CALL)
-        if channel.name in lead:
-            reached.add(TEAM_LEAD)
+        if kind == "slack":
+            reached |= _slack_reached(str(get(props, "labels", "channel_name", default="")), level, cfg)
+        if kind == "pagerduty":
+            reached |= {email_route(r) for r in cfg.pager_reaches(level)}
+        reached |= {email_route(r) for r in cfg.roles() if channel.name in cfg.ids(r, "gcpChannels")}
     return reached
 
 
 def _gcp_hint(route: str) -> str:
-    if route == ON_CALL:
-        return (" The on-call engineer is a channel named in recipients.on_call_engineer.gcpChannels, or a "
-                "PagerDuty channel.")
-    if route == TEAM_LEAD:
-        return " The team lead is a channel named in recipients.team_lead.gcpChannels."
-    return ""
+    role = route[len("email:"):]
+    return f" Cloud Monitoring reaches {role} by a channel named in recipients.{role}.gcpChannels."
 
 
 def validate_gcp_routing(args, report_violation) -> None:
     channels_by_urn = {r.urn: r for r in args.resources if r.resource_type == GCP_CHANNEL}
-    for policy in sorted((r for r in args.resources if r.resource_type == GCP_ALERT_POLICY), key=lambda r: r.urn):
+    policies = sorted((r for r in args.resources if r.resource_type == GCP_ALERT_POLICY), key=lambda r: r.urn)
+    if policies and read_config("gcp-alert-routing", args.get_config(), policies[0].urn,
+                                lambda m: report_violation(m, None)) is None:
+        return
+    for policy in policies:
         props = plain(policy.props)
         level = gcp_level(props)
-        if level not in PROCESS_ROUTES:
+        if level is None:
             continue
         cfg = RoutingConfig.read(args.get_config(), policy.urn)
+        required = cfg.required(level, github=False)  # Cloud Monitoring cannot open GitHub issues
+        if not required:
+            continue
         name = str(get(props, "displayName", default=policy.name))
         if get(props, "enabled", default=True) is False:
             report_violation(f"Cloud Monitoring policy '{name}' (P{level}) is disabled: it notifies nobody.",
                              policy.urn)
             continue
-        required = cfg.required(level, (SLACK, ON_CALL, TEAM_LEAD))
-        if not required:
-            continue
         listed = props.get("notificationChannels")
         routes_somewhere = is_unknown(listed) or bool(listed)
-        reached = gcp_routes(_referenced_channels(policy, channels_by_urn), cfg) if routes_somewhere else set()
+        reached = gcp_routes(_referenced_channels(policy, channels_by_urn), level, cfg) if routes_somewhere else set()
         missing = [r for r in required if r not in reached]
         if missing:
             report_violation(_missing_message(f"Cloud Monitoring policy '{name}'", level, missing, cfg, _gcp_hint),
