@@ -25,8 +25,9 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r"gcp\.monitoring\.getSecretVersion", category=DeprecationWarning)
     gcp.monitoring.AlertPolicy  # noqa: B018 - the package loads lazily, on first use
 
+from ..gcp_api.metric_ready import MetricReady
 from ..model import gcp_render as render
-from ..model.gcp import AlertPolicySpec, Condition, GcpChannel, GcpMonitoring
+from ..model.gcp import AlertPolicySpec, Condition, GcpChannel, GcpMonitoring, duration_seconds
 from ..model.types import Model
 from .settings import StackSettings
 
@@ -38,6 +39,7 @@ class GcpResources:
     log_bucket: gcp.logging.ProjectBucketConfig
     channels: dict[str, gcp.monitoring.NotificationChannel] = field(default_factory=dict)
     log_metrics: dict[str, gcp.logging.Metric] = field(default_factory=dict)
+    metrics_ready: dict[str, MetricReady] = field(default_factory=dict)
     uptime_checks: dict[str, gcp.monitoring.UptimeCheckConfig] = field(default_factory=dict)
     service: gcp.monitoring.GenericService | None = None
     slos: dict[str, gcp.monitoring.Slo] = field(default_factory=dict)
@@ -144,6 +146,15 @@ class _Stack:
                 },
                 label_extractors={l.key: f"EXTRACT({l.field})" for l in metric.labels},
             )
+            wait = self.gcp.metric_propagation
+            if wait is not None:
+                created = self.res.log_metrics[metric.id]
+                self.res.metrics_ready[metric.id] = MetricReady(
+                    f"{metric.id}-ready", project=self.project,
+                    metric_type=created.name.apply(lambda n: render.LOG_METRIC_PREFIX + n),
+                    timeout_seconds=duration_seconds(wait.timeout), interval_seconds=duration_seconds(wait.interval),
+                    opts=pulumi.ResourceOptions(depends_on=[created]),
+                )
 
     def uptime_checks(self) -> None:
         for check in self.gcp.uptime_checks:
@@ -253,6 +264,8 @@ class _Stack:
                                                       "renotify_interval": f"{render.renotify_seconds(level)}s"}],
                 )
             subject, content = render.documentation(self.model, policy, self.ctx)
+            # First deploy: a policy on a new log-based metric is created only once Google can find it.
+            waits = sorted({c.ref for c in policy.conditions if c.source == "log_metric"} & set(self.res.metrics_ready))
             self.res.policies[policy.id] = gcp.monitoring.AlertPolicy(
                 policy.id,
                 project=self.project,
@@ -268,6 +281,7 @@ class _Stack:
                     "subject": subject, "content": content, "mime_type": "text/markdown",
                     "links": [{"display_name": l.title, "url": l.url} for l in render.links(self.gcp, policy, self.ctx)],
                 },
+                opts=pulumi.ResourceOptions(depends_on=[self.res.metrics_ready[m] for m in waits]) if waits else None,
             )
 
     # -- dashboard --

@@ -15,6 +15,7 @@ from .gcp import (
     Link,
     LogMetric,
     LogMetricLabel,
+    MetricPropagation,
     Query,
     SloSpec,
     UptimeCheck,
@@ -110,5 +111,7 @@ def build_gcp(docs: tuple) -> GcpMonitoring | None:
         documentation=documentation,
         policies=tuple(_policy(i, at) for i, at in items("alert_policies")),
         dashboard=dashboard,
+        metric_propagation=MetricPropagation(data["metric_propagation"]["timeout"], data["metric_propagation"]["interval"],
+                                             At(doc, ("metric_propagation",))) if "metric_propagation" in data else None,
         at=root,
     )

@@ -81,6 +81,15 @@ class LogMetric:
 
 
 @dataclass(frozen=True)
+class MetricPropagation:
+    """How long to wait for a new log-based metric before policies may use it."""
+
+    timeout: str
+    interval: str
+    at: At = _at()
+
+
+@dataclass(frozen=True)
 class UptimeCheck:
     id: str
     title: str
@@ -183,6 +192,7 @@ class GcpMonitoring:
     documentation: Documentation
     policies: tuple[AlertPolicySpec, ...]
     dashboard: DashboardSpec | None = None
+    metric_propagation: MetricPropagation | None = None
     at: At = _at()
 
     def environment(self, env_id: str) -> GcpEnvironment | None:

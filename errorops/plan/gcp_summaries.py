@@ -160,7 +160,13 @@ def slo(i: dict) -> str:
             f"over {i.get('rollingPeriodDays')} days  (bad = requests with {bad_text})")
 
 
+def metric_ready(i: dict) -> str:
+    return (f"waits for {i.get('metric_type')} in {i.get('project')}: every {i.get('interval_seconds')} s, "
+            f"at most {i.get('timeout_seconds')} s")
+
+
 GCP_SUMMARIES: dict[str, Callable[[dict], str]] = {
+    "pulumi-python:dynamic/gcp:MetricReady": metric_ready,
     "gcp:monitoring/alertPolicy:AlertPolicy": alert_policy,
     "gcp:monitoring/notificationChannel:NotificationChannel": notification_channel,
     "gcp:logging/metric:Metric": log_metric,
