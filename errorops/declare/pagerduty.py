@@ -34,7 +34,7 @@ def declare_escalation_policies(model: Model, settings: StackSettings) -> dict[s
             continue
         policies[level.id] = pagerduty.EscalationPolicy(
             f"escalation-{level.id.lower()}-{env.id}",
-            name=f"AI Content Factory {level.id} {level.name} ({env.id})",
+            name=f"{model.organization.name} {level.id} {level.name} ({env.id})",
             description=f"{level.id} escalation ladder of the error-management process; managed by errorops.",
             num_loops=0,
             rules=[
