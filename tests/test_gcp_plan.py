@@ -16,15 +16,19 @@ POLICIES = {
     "service-unavailable": ("CRITICAL", "promql", "> 0.5", "300s", 'response_code_class="5xx"}[1m]'),
     "error-rate-critical": ("CRITICAL", "promql", "> 0.05", "0s", 'response_code_class="5xx"}[5m]'),
     "error-rate-high": ("ERROR", "promql", "> 0.02", "0s", 'response_code_class="5xx"}[15m]'),
-    "content-generation-slow": ("ERROR", "promql", "> 60000", "300s", "histogram_quantile(0.95"),
-    "vertex-ai-failing": ("CRITICAL", "threshold", 10, "300s", 'user/integration_failures" AND resource.type="cloud_run_revision" AND metric.label.provider="vertex_ai"'),
-    "elevenlabs-failing": ("CRITICAL", "threshold", 10, "300s", 'metric.label.provider="elevenlabs"'),
+    "content-generation-slow": ("ERROR", "promql", "> 60000", "300s",
+                                "histogram_quantile(0.95, sum by (le) (rate(logging_googleapis_com:user_content_generation_duration_bucket"),
+    "vertex-ai-failing": ("CRITICAL", "promql", "> 0.95", "300s", 'user_integration_calls{project_id="ai-content-factory-prod",'
+                          'monitored_resource="cloud_run_revision",service_name="acf-api",provider="vertex_ai"}[5m]'),
+    "elevenlabs-failing": ("CRITICAL", "promql", "> 0.95", "300s", 'provider="elevenlabs"}[5m]'),
     "content-generation-failures": ("ERROR", "threshold", 5, "0s", "logging.googleapis.com/user/content_generation_failures"),
     "cache-errors": ("ERROR", "threshold", 10, "0s", "logging.googleapis.com/user/cache_errors"),
     "cache-hit-ratio-low": ("WARNING", "threshold", 0.8, "900s", "redis.googleapis.com/stats/cache_hit_ratio"),
     "audit-log-write-failures": ("WARNING", "threshold", 0, "0s", "logging.googleapis.com/user/audit_log_write_failures"),
     "health-check-failing": ("CRITICAL", "threshold", 1, "60s", 'metric.label.check_id="<id of health>"'),
-    "error-budget-burn": ("WARNING", "threshold", 2, "0s", 'select_slo_burn_rate("projects/'),
+    "error-budget-fast-burn": ("CRITICAL", "promql", "> 14.4)", "0s", '[1h]))) / 0.01 > 14.4) and ('),
+    "error-budget-slow-burn": ("ERROR", "promql", "> 6)", "0s", '[6h]))) / 0.01 > 6) and ('),
+    "error-rate-above-target": ("WARNING", "promql", "> 1)", "0s", '[24h]))) / 0.01 > 1) and ('),
 }
 # Channels each level reaches, per environment (environments.yaml notify x severity_levels.yaml routes).
 CHANNELS = {
@@ -58,14 +62,14 @@ def test_policy_condition_threshold_and_duration(policy_id):
     policy = _policies("prod")[policy_id]
     assert policy["severity"] == severity
     assert policy["combiner"] == "OR"
-    [cond] = policy["conditions"]
+    cond = policy["conditions"][0]
     assert "conditionMonitoringQueryLanguage" not in cond  # MQL is retired
     if kind == "promql":
         prom = cond["conditionPrometheusQueryLanguage"]
-        assert prom["query"].endswith(") " + threshold)
+        assert prom["query"].endswith(" " + threshold)
         assert prom["duration"] == duration
         assert marker in prom["query"]
-        assert 'service_name="acf-api"' in prom["query"]
+        assert 'service_name="acf-api"' in prom["query"] and 'project_id="ai-content-factory-prod"' in prom["query"]
     else:
         thr = cond["conditionThreshold"]
         assert thr["thresholdValue"] == threshold
@@ -143,27 +147,36 @@ def test_notification_channels_of_each_stack(stack):
 @pytest.mark.parametrize("stack", STACKS)
 def test_log_based_metrics(stack):
     metrics = resources(plan(stack), "Metric")
-    assert set(metrics) == {"content_generation_failures", "cache_errors", "integration_failures",
-                            "audit_log_write_failures"}
+    assert set(metrics) == {"content_generation_failures", "cache_errors", "integration_calls", "integration_failures",
+                            "audit_log_write_failures", "content_generation_duration"}
     for name, metric in metrics.items():
         assert metric["name"] == name
         assert metric["filter"].startswith(
             'resource.type="cloud_run_revision" AND resource.labels.service_name="acf-api" AND (')
         descriptor = metric["metricDescriptor"]
-        assert (descriptor["metricKind"], descriptor["valueType"]) == ("DELTA", "INT64")
+        kind = "DISTRIBUTION" if name == "content_generation_duration" else "INT64"
+        assert (descriptor["metricKind"], descriptor["valueType"]) == ("DELTA", kind)
         extractors = metric.get("labelExtractors") or {}
         assert {l["key"] for l in descriptor.get("labels") or []} == set(extractors)
         assert all(v.startswith("EXTRACT(jsonPayload.") for v in extractors.values())
         assert "correlation_id" not in json.dumps(metric)
     assert metrics["integration_failures"]["labelExtractors"]["provider"] == "EXTRACT(jsonPayload.provider)"
     assert 'jsonPayload.event="content_generation_failed"' in metrics["content_generation_failures"]["filter"]
+    duration = metrics["content_generation_duration"]
+    assert duration["valueExtractor"] == "EXTRACT(jsonPayload.duration_ms)"
+    assert duration["metricDescriptor"]["unit"] == "ms"
+    buckets = duration["bucketOptions"]["exponentialBuckets"]
+    # 60 s must fall inside the buckets, or p95 above it could not be told apart.
+    assert buckets["scale"] < 60000 < buckets["scale"] * buckets["growthFactor"] ** buckets["numFiniteBuckets"]
 
 
 def test_log_metric_policies_depend_on_their_metric():
     opts = options(plan("prod"), "AlertPolicy")
     assert "content_generation_failures" in opts["content-generation-failures"]["depends_on"]
     assert "health" in opts["health-check-failing"]["depends_on"]
-    assert "error-rate" in opts["error-budget-burn"]["depends_on"]
+    # A PromQL policy on a log-based metric waits for that metric too (first deploy).
+    assert "content_generation_duration-ready" in opts["content-generation-slow"]["depends_on"]
+    assert {"integration_calls-ready", "integration_failures-ready"} <= set(opts["vertex-ai-failing"]["depends_on"])
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -190,10 +203,14 @@ def test_slo_and_burn_rate_alert(stack):
     ratio = slo["requestBasedSli"]["goodTotalRatio"]
     assert 'resource.label.service_name="acf-api"' in ratio["totalServiceFilter"]
     assert ratio["badServiceFilter"].endswith('metric.label.response_code_class="5xx"')
-    burn = _policies(stack)["error-budget-burn"]["conditions"][0]["conditionThreshold"]
     project = f"ai-content-factory-{env_of(stack)}"
-    assert burn["filter"] == (f'select_slo_burn_rate("projects/{project}/services/acf-api/'
-                              f'serviceLevelObjectives/error-rate", "86400s")')
+    assert f'resource.label.project_id="{project}"' in ratio["totalServiceFilter"]
+    # Burn rates: the error ratio over the budget (1 - goal), each alert over a long and a short window.
+    for policy_id, windows in (("error-budget-fast-burn", ("1h", "5m")), ("error-budget-slow-burn", ("6h", "30m")),
+                               ("error-rate-above-target", ("24h", "2h"))):
+        query = _policies(stack)[policy_id]["conditions"][0]["conditionPrometheusQueryLanguage"]["query"]
+        assert query.count(" / 0.01 > ") == 2 and " and " in query
+        assert all(f"[{w}]" in query for w in windows)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -204,8 +221,8 @@ def test_dashboard_has_the_review_metrics(stack):
     assert spec["displayName"].endswith(f"({env.name})")
     tiles = spec["mosaicLayout"]["tiles"]
     titles = [t["widget"]["title"] for t in tiles]
-    assert titles[:4] == ["Error rate (5xx share)", "Latency p95 (ms)", "Redis cache hit ratio",
-                          "Content generation failures / h"]
+    assert titles[:5] == ["Error rate (5xx share)", "Request latency p95 (ms)", "Content generation p95 (ms)",
+                          "Redis cache hit ratio", "Content generation failures / h"]
     queries = json.dumps(tiles)
     assert "run_googleapis_com:request_count" in queries and 'service_name=\\"acf-api\\"' in queries
     assert "logging.googleapis.com/user/content_generation_failures" in queries
@@ -231,10 +248,11 @@ def test_table_shows_policies_readably():
     assert "CRITICAL  promql:error_ratio[1m] > 0.5 for 5m | -> slack-alerts,email:team-lead+on-call-engineer" \
            in rows["service-unavailable"]
     assert "ERROR     promql:error_ratio[15m] > 0.02 for 0s" in rows["error-rate-high"]
-    assert "integration_failures{provider=vertex_ai}[5m] > 10 for 5m" in rows["vertex-ai-failing"]
-    assert "cache_hit_ratio[5m] < 0.8 for 15m | -> none" in rows["cache-hit-ratio-low"]
+    assert ("promql:integration_failure_ratio[5m] > 0.95 for 5m OR promql:vertex_error_ratio[5m] > 0.95 for 5m"
+            in rows["vertex-ai-failing"])
+    assert "cache_hit_ratio{role=primary}[5m] < 0.8 for 15m | -> none" in rows["cache-hit-ratio-low"]
     assert "failing_regions[5m] > 1 for 1m" in rows["health-check-failing"]
-    assert "burn_rate(error-rate)[24h] > 2 for 0s" in rows["error-budget-burn"]
+    assert "promql:error_ratio[24h and 2h] > 1 for 0s" in rows["error-rate-above-target"]
     assert "_Default of ai-content-factory-prod (global): retention 90 days, locked=False" in rows["default-log-bucket"]
     assert "sensitive=[secret]" in rows["slack-alerts"]
     for line in table.splitlines():
@@ -244,3 +262,23 @@ def test_table_shows_policies_readably():
 def test_json_plan_is_deterministic():
     first = render_json.render([plan("prod")], single=True)
     assert first == render_json.render([plan("prod")], single=True)
+
+
+def test_an_iam_protected_service_gets_an_authenticated_uptime_check(tmp_path):
+    import shutil
+
+    from errorops.pipeline import REPO_ROOT, load_model
+    from errorops.plan.runner import plan_stack, stacks_in_order
+
+    shutil.copytree(REPO_ROOT / "alert_rules", tmp_path / "alert_rules")
+    for stack_file in REPO_ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(stack_file, tmp_path / stack_file.name)
+    rules = tmp_path / "alert_rules" / "gcp_monitoring.yaml"
+    text = rules.read_text("utf-8")
+    assert text.count("authenticated: false") == 1
+    rules.write_text(text.replace("authenticated: false", "authenticated: true"), "utf-8")
+    copy = load_model(tmp_path)
+    (stack,) = stacks_in_order(copy, "prod")
+    check = resources(plan_stack(copy, stack), "UptimeCheckConfig")["health"]
+    assert check["httpCheck"]["serviceAgentAuthentication"] == {"type": "OIDC_TOKEN"}
+    assert "serviceAgentAuthentication" not in resources(plan("prod"), "UptimeCheckConfig")["health"]["httpCheck"]

@@ -146,9 +146,33 @@ def test_route_without_a_channel(repo):
 def test_unknown_query_and_metric_label(repo):
     path = _gcp(repo)
     text = edit(path, "query: error_ratio\n        window: 15m", "query: error_rate\n        window: 15m")
-    text = edit(path, "labels: {provider: elevenlabs}", "labels: {vendor: elevenlabs}")
+    text = edit(path, "group_by: [provider]", "group_by: [vendor]")
     _expect(repo, path, text, "error_rate\n", "unknown query 'error_rate'")
     _expect(repo, path, text, "vendor", "'vendor' is not a label of log metric 'integration_failures'")
+
+
+def test_a_query_variable_a_condition_does_not_fill(repo):
+    # labels on a query condition fill the query's own ${variables}; a misnamed one leaves ${provider} unfilled.
+    path = _gcp(repo)
+    text = edit(path, "labels: {provider: elevenlabs}", "labels: {vendor: elevenlabs}")
+    _expect(repo, path, text, "integration_failure_ratio\n        labels: {vendor",
+            "query 'integration_failure_ratio' uses ${provider}: give it in labels")
+
+
+def test_every_query_is_scoped_to_the_stacks_project(repo):
+    path = _gcp(repo)
+    text = edit(path, 'resource.label.project_id="${project}" AND metric.type="redis.googleapis.com/stats/cache_hit_ratio"',
+                'metric.type="redis.googleapis.com/stats/cache_hit_ratio"')
+    _expect(repo, path, text, 'resource.type="redis_instance"', "filter of query 'cache_hit_ratio' is not scoped to the "
+            "stack's project")
+
+
+def test_burn_rate_names_an_slo_and_windows_need_promql(repo):
+    path = _gcp(repo)
+    text = edit(path, "burn_rate_of: error-rate\n        windows: [1h, 5m]", "burn_rate_of: errors\n        windows: [1h, 5m]")
+    _expect(repo, path, text, "errors\n        windows", "unknown SLO 'errors'")
+    text = edit(path, "query: cache_hit_ratio\n        window: 5m", "query: cache_hit_ratio\n        windows: [5m, 10m]")
+    _expect(repo, path, text, "[5m, 10m]", "windows applies only to conditions on a PromQL query")
 
 
 def test_correlation_id_is_never_a_metric_label(repo):

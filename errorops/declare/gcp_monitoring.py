@@ -12,6 +12,7 @@ outputs holding them are marked secret (additional_secret_outputs).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import warnings
@@ -82,8 +83,8 @@ class _Stack:
         gcp_env = self.gcp.environment(self.env.id)
         if gcp_env is None:
             raise pulumi.RunError(f"alert_rules/gcp_monitoring.yaml has no entry for environment '{self.env.id}'")
-        self.gcp_env = gcp_env
-        self.ctx = render.StackContext(self.env, gcp_env, model.organization.slug, self.project)
+        self.gcp_env = dataclasses.replace(gcp_env, project=self.project)  # every query is scoped to it
+        self.ctx = render.StackContext(self.env, self.gcp_env, model.organization.slug, self.project)
         self.labels = {"environment": self.env.id, "managed_by": "errorops"}
 
     # -- channels --
@@ -140,11 +141,13 @@ class _Stack:
                 description=metric.description,
                 filter=render.log_metric_filter(self.gcp, metric.id, self.gcp_env),
                 metric_descriptor={
-                    "metric_kind": "DELTA", "value_type": "INT64", "unit": "1",
+                    "metric_kind": "DELTA", "value_type": "DISTRIBUTION" if metric.distribution else "INT64",
+                    "unit": metric.distribution.unit if metric.distribution else "1",
                     "display_name": metric.id.replace("_", " "),
                     "labels": [{"key": l.key, "value_type": "STRING", "description": l.description} for l in metric.labels],
                 },
                 label_extractors={l.key: f"EXTRACT({l.field})" for l in metric.labels},
+                **self._distribution(metric),
             )
             wait = self.gcp.metric_propagation
             if wait is not None:
@@ -155,6 +158,14 @@ class _Stack:
                     timeout_seconds=duration_seconds(wait.timeout), interval_seconds=duration_seconds(wait.interval),
                     opts=pulumi.ResourceOptions(depends_on=[created]),
                 )
+
+    @staticmethod
+    def _distribution(metric) -> dict:
+        d = metric.distribution
+        if d is None:
+            return {}
+        return {"value_extractor": f"EXTRACT({d.field})", "bucket_options": {"exponential_buckets": {
+            "num_finite_buckets": d.bucket_count, "growth_factor": d.growth_factor, "scale": d.scale}}}
 
     def uptime_checks(self) -> None:
         for check in self.gcp.uptime_checks:
@@ -168,6 +179,8 @@ class _Stack:
                     "path": check.path, "port": 443, "use_ssl": True, "validate_ssl": True,
                     "request_method": "GET",
                     "accepted_response_status_codes": [{"status_class": "STATUS_CLASS_2XX"}],
+                    # A Cloud Run service that requires IAM answers 403 to an anonymous check.
+                    **({"service_agent_authentication": {"type": "OIDC_TOKEN"}} if check.authenticated else {}),
                 },
                 monitored_resource={
                     "type": "uptime_url",
@@ -231,7 +244,8 @@ class _Stack:
                 "filter": render.metric_filter(self.gcp, cond.ref, self.gcp_env), "aggregations": [aggregation],
                 **common}}
         if cond.source == "log_metric":
-            series = self.res.log_metrics[cond.ref].name.apply(lambda n: render.log_metric_series(n, cond.labels))
+            series = self.res.log_metrics[cond.ref].name.apply(
+                lambda n: render.log_metric_series(n, self.project, cond.labels))
             return {"display_name": cond.title, "condition_threshold": {
                 "filter": series,
                 "aggregations": [{"alignment_period": render.seconds(cond.window), "per_series_aligner": "ALIGN_DELTA",
@@ -242,7 +256,8 @@ class _Stack:
             return {"display_name": cond.title, "condition_threshold": {
                 "filter": check_id.apply(
                     lambda i: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed" '
-                              f'AND resource.type="uptime_url" AND metric.label.check_id="{i}"'),
+                              f'AND resource.type="uptime_url" AND resource.label.project_id="{self.project}" '
+                              f'AND metric.label.check_id="{i}"'),
                 "aggregations": [{"alignment_period": render.seconds(cond.window), "per_series_aligner": "ALIGN_NEXT_OLDER",
                                   "cross_series_reducer": "REDUCE_COUNT_FALSE", "group_by_fields": ["resource.label.*"]}],
                 **common}}
@@ -265,7 +280,9 @@ class _Stack:
                 )
             subject, content = render.documentation(self.model, policy, self.ctx)
             # First deploy: a policy on a new log-based metric is created only once Google can find it.
-            waits = sorted({c.ref for c in policy.conditions if c.source == "log_metric"} & set(self.res.metrics_ready))
+            used = {c.ref for c in policy.conditions if c.source == "log_metric"}
+            used.update(m for c in policy.conditions if c.source == "query" for m in render.log_metrics_in_query(self.gcp, c.ref))
+            waits = sorted(used & set(self.res.metrics_ready))
             self.res.policies[policy.id] = gcp.monitoring.AlertPolicy(
                 policy.id,
                 project=self.project,
@@ -306,7 +323,7 @@ class _Stack:
                                            if q.reducer else {})}}}
                 else:
                     data = {"timeSeriesFilter": {
-                        "filter": render.log_metric_series(metric_names[widget.ref]),
+                        "filter": render.log_metric_series(metric_names[widget.ref], self.project),
                         "aggregation": {"alignmentPeriod": render.seconds(widget.window), "perSeriesAligner": "ALIGN_DELTA",
                                         "crossSeriesReducer": "REDUCE_SUM",
                                         "groupByFields": [f"metric.label.{k}" for k in widget.group_by]}}}

@@ -8,6 +8,7 @@ from .gcp import (
     AlertPolicySpec,
     Condition,
     DashboardSpec,
+    Distribution,
     Documentation,
     GcpChannel,
     GcpEnvironment,
@@ -38,7 +39,7 @@ def _condition(item: dict, at: At) -> Condition:
     source = next(s for s in _SOURCES if s in item)
     return Condition(
         item["id"], item["title"], source, item[source], item["comparison"], item["threshold"], item["duration"],
-        item.get("window"), dict(item.get("labels", {})), at,
+        item.get("window"), dict(item.get("labels", {})), at, tuple(item.get("windows", ())), item.get("burn_rate_of"),
     )
 
 
@@ -49,6 +50,14 @@ def _policy(item: dict, at: At) -> AlertPolicySpec:
         tuple(item.get("notes", ())), _links(item.get("links", []), _sub(at, "links")),
         dict(item.get("user_labels", {})), at,
     )
+
+
+def _distribution(item: dict, at: At) -> Distribution | None:
+    d = item.get("distribution")
+    if d is None:
+        return None
+    b = d["buckets"]
+    return Distribution(d["field"], d["unit"], b["count"], b["growth_factor"], b["scale"], _sub(at, "distribution"))
 
 
 def _widget(item: dict, at: At) -> Widget:
@@ -73,6 +82,7 @@ def build_gcp(docs: tuple) -> GcpMonitoring | None:
     documentation = Documentation(
         tuple(docs_data["initial_assessment"]), tuple(docs_data["investigation"]),
         _links(docs_data.get("links", []), At(doc, ("documentation", "links"))), At(doc, ("documentation",)),
+        dict(docs_data["headings"]), docs_data["service_logs"],
     )
     dashboard = None
     if "dashboard" in data:
@@ -96,12 +106,12 @@ def build_gcp(docs: tuple) -> GcpMonitoring | None:
         log_metrics=tuple(
             LogMetric(i["id"], i["description"], i["filter"],
                       tuple(LogMetricLabel(l["key"], l["field"], l.get("description", ""), _sub(at, "labels", n))
-                            for n, l in enumerate(i.get("labels", []))), at)
+                            for n, l in enumerate(i.get("labels", []))), at, _distribution(i, at))
             for i, at in items("log_metrics")
         ),
         uptime_checks=tuple(
             UptimeCheck(i["id"], i["title"], i["path"], i["host_config"], i.get("period", "1m"), i.get("timeout", "10s"),
-                        tuple(i.get("regions", ())), at)
+                        tuple(i.get("regions", ())), at, i.get("authenticated", False))
             for i, at in items("uptime_checks")
         ),
         slos=tuple(

@@ -32,6 +32,8 @@ class GcpEnvironment:
     cloud_run_service: str
     region: str
     at: At = _at()
+    # The stack's Google Cloud project (gcp:project), filled in per stack: every query is scoped to it.
+    project: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,25 @@ class LogMetricLabel:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """A log-based distribution: the value a log entry carries, and exponential buckets for it."""
+
+    field: str
+    unit: str
+    bucket_count: int
+    growth_factor: float
+    scale: float
+    at: At = _at()
+
+
+@dataclass(frozen=True)
 class LogMetric:
     id: str
     description: str
     filter: str
     labels: tuple[LogMetricLabel, ...] = ()
     at: At = _at()
+    distribution: Distribution | None = None  # None: a counter of matching entries
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,8 @@ class UptimeCheck:
     timeout: str = "10s"
     regions: tuple[str, ...] = ()
     at: At = _at()
+    # A service that requires IAM: the check sends an OIDC token of Monitoring's service agent.
+    authenticated: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,10 @@ class Condition:
     window: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     at: At = _at()
+    # Several windows: the condition holds when it holds over every one (multi-window alerts).
+    windows: tuple[str, ...] = ()
+    # An SLO id: the value is the query divided by that SLO's error budget (1 - goal), a burn rate.
+    burn_rate_of: str | None = None
 
     @property
     def operator(self) -> str:
@@ -178,6 +199,8 @@ class Documentation:
     investigation: tuple[str, ...]
     links: tuple[Link, ...]
     at: At = _at()
+    headings: dict[str, str] = field(default_factory=dict)  # initial_assessment, investigation, known_causes
+    service_logs: str = ""
 
 
 @dataclass(frozen=True)

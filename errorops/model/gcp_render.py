@@ -8,6 +8,8 @@ is what is deployed.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import string
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -16,8 +18,10 @@ from .gcp import AlertPolicySpec, Condition, GcpEnvironment, GcpMonitoring, Link
 from .types import Environment, Model, SeverityLevel
 
 # Variables each kind of text may use, as ${name}.
-EXPRESSION_VARIABLES = frozenset({"service", "window"})
-FILTER_VARIABLES = frozenset({"service"})
+# ${project} is the stack's Google Cloud project: where one metrics scope spans several
+# projects, a query without it would let prod's policies fire on staging's traffic.
+EXPRESSION_VARIABLES = frozenset({"service", "window", "project"})
+FILTER_VARIABLES = frozenset({"service", "project"})
 LINK_VARIABLES = frozenset({"organization", "sentry_project", "project", "environment"})
 
 # Google's bounds on an incident's auto-close duration: 30 minutes to 7 days.
@@ -25,6 +29,9 @@ AUTO_CLOSE_MIN_S = 30 * 60
 AUTO_CLOSE_MAX_S = 7 * 24 * 3600
 
 LOG_METRIC_PREFIX = "logging.googleapis.com/user/"
+# The same metrics in PromQL: the first '/' becomes ':', other special characters '_'
+# (cloud.google.com/monitoring/promql/promql-mapping); distributions add _bucket, _sum, _count.
+LOG_METRIC_PROMQL_PREFIX = "logging_googleapis_com:user_"
 
 
 def variables_in(text: str) -> tuple[set[str], list[str]]:
@@ -73,34 +80,60 @@ def service_scope(env: GcpEnvironment) -> str:
     return f'resource.type="cloud_run_revision" AND resource.labels.service_name="{env.cloud_run_service}"'
 
 
+def _values(env: GcpEnvironment, **more: str) -> dict[str, str]:
+    return {"service": env.cloud_run_service, "project": env.project, **more}
+
+
 def log_metric_filter(gcp: GcpMonitoring, metric_id: str, env: GcpEnvironment) -> str:
     metric = gcp.log_metric(metric_id)
-    return f"{service_scope(env)} AND ({fill(metric.filter, service=env.cloud_run_service)})"
+    return f"{service_scope(env)} AND ({fill(metric.filter, **_values(env))})"
 
 
-def log_metric_series(metric_name: str, labels: dict[str, str] | None = None) -> str:
-    """Monitoring filter for the time series of a log-based metric (given its name)."""
-    parts = [f'metric.type="{LOG_METRIC_PREFIX}{metric_name}"', 'resource.type="cloud_run_revision"']
+def log_metric_series(metric_name: str, project: str, labels: dict[str, str] | None = None) -> str:
+    """Monitoring filter for the time series of a log-based metric (given its name) in ``project``."""
+    parts = [f'metric.type="{LOG_METRIC_PREFIX}{metric_name}"', 'resource.type="cloud_run_revision"',
+             f'resource.label.project_id="{project}"']
     parts += [f'metric.label.{k}="{v}"' for k, v in sorted((labels or {}).items())]
     return " AND ".join(parts)
 
 
-def promql(gcp: GcpMonitoring, query_id: str, env: GcpEnvironment, window: str | None) -> str:
+def promql(gcp: GcpMonitoring, query_id: str, env: GcpEnvironment, window: str | None,
+           labels: dict[str, str] | None = None) -> str:
     query = gcp.query(query_id)
-    return " ".join(fill(query.promql, service=env.cloud_run_service, window=window or "5m").split())
+    return " ".join(fill(query.promql, **_values(env, window=window or "5m", **(labels or {}))).split())
+
+
+def budget(gcp: GcpMonitoring, slo_id: str) -> float:
+    """The error budget of an SLO as a fraction (goal 0.99 -> 0.01), without float noise."""
+    return round(1 - gcp.slo(slo_id).goal, 10)
 
 
 def promql_condition(gcp: GcpMonitoring, cond: Condition, env: GcpEnvironment) -> str:
-    return f"({promql(gcp, cond.ref, env, cond.window)}) {cond.operator} {number(cond.threshold)}"
+    """The condition as PromQL: each window's value compared, all windows required (``and``)."""
+    parts = []
+    for window in cond.windows or (cond.window,):
+        value = f"({promql(gcp, cond.ref, env, window, cond.labels)})"
+        if cond.burn_rate_of:
+            value += f" / {number(budget(gcp, cond.burn_rate_of))}"
+        parts.append(f"{value} {cond.operator} {number(cond.threshold)}")
+    return parts[0] if len(parts) == 1 else " and ".join(f"({p})" for p in parts)
+
+
+def log_metrics_in_query(gcp: GcpMonitoring, query_id: str) -> list[str]:
+    """Ids of the log-based metrics a PromQL query reads (a policy on them waits for them)."""
+    text = gcp.query(query_id).promql or ""
+    names = set(re.findall(re.escape(LOG_METRIC_PROMQL_PREFIX) + r"([A-Za-z0-9_]+)", text))
+    return sorted(m.id for m in gcp.log_metrics
+                  if any(n == m.id or n in (f"{m.id}_bucket", f"{m.id}_sum", f"{m.id}_count") for n in names))
 
 
 def metric_filter(gcp: GcpMonitoring, query_id: str, env: GcpEnvironment) -> str:
-    return fill(gcp.query(query_id).filter, service=env.cloud_run_service)
+    return fill(gcp.query(query_id).filter, **_values(env))
 
 
 def slo_filters(gcp: GcpMonitoring, slo_id: str, env: GcpEnvironment) -> tuple[str, str]:
     slo = gcp.slo(slo_id)
-    return fill(slo.total_filter, service=env.cloud_run_service), fill(slo.bad_filter, service=env.cloud_run_service)
+    return fill(slo.total_filter, **_values(env)), fill(slo.bad_filter, **_values(env))
 
 
 def condition_kind(gcp: GcpMonitoring, cond: Condition) -> str:
@@ -113,12 +146,14 @@ def condition_kind(gcp: GcpMonitoring, cond: Condition) -> str:
 def condition_text(gcp: GcpMonitoring, cond: Condition) -> str:
     """Short, readable: 'error_ratio[5m] > 0.05 for 5m'."""
     what = {
-        "query": cond.ref,
+        "query": (f"burn_rate({cond.ref})" if cond.burn_rate_of else cond.ref)
+        + ("" if not cond.labels or cond.source != "query" else
+           "{" + ",".join(f"{k}={v}" for k, v in sorted(cond.labels.items())) + "}"),
         "log_metric": f"count({cond.ref}" + "".join(f",{k}={v}" for k, v in sorted(cond.labels.items())) + ")",
         "uptime_check": f"failing_regions({cond.ref})",
         "slo_burn_rate": f"burn_rate({cond.ref})",
     }[cond.source]
-    window = f"[{cond.window}]" if cond.window else ""
+    window = f"[{' and '.join(cond.windows)}]" if cond.windows else (f"[{cond.window}]" if cond.window else "")
     unit = ""
     if cond.source == "query" and gcp.query(cond.ref) is not None and gcp.query(cond.ref).unit:
         unit = f" {gcp.query(cond.ref).unit}"
@@ -157,7 +192,7 @@ def context_for(model: Model, env: Environment, project: str) -> StackContext | 
     gcp_env = model.gcp.environment(env.id) if model.gcp else None
     if gcp_env is None:
         return None
-    return StackContext(env, gcp_env, model.organization.slug, project)
+    return StackContext(env, dataclasses.replace(gcp_env, project=project), model.organization.slug, project)
 
 
 def links(gcp: GcpMonitoring, policy: AlertPolicySpec, ctx: StackContext) -> list[Link]:
@@ -189,7 +224,7 @@ def _condition_lines(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> 
                   f"  [Matching log entries]({logs_url(log_metric_filter(gcp, cond.ref, ctx.gcp_env), ctx.project)})"]
     elif cond.source == "uptime_check":
         check = gcp.uptime_check(cond.ref)
-        lines += [f"  Uptime check `{check.id}` of `{check.path}`: value is the number of regions failing."]
+        lines += [f"  Uptime check `{check.id}` of `{check.path}`: value is the number of checker locations failing."]
     else:
         lines += [f"  SLO `{cond.ref}` ({gcp.slo(cond.ref).title}): value is the error-budget burn rate."]
     return lines
@@ -210,8 +245,7 @@ def documentation(model: Model, policy: AlertPolicySpec, ctx: StackContext) -> t
         f"open incidents notify again every {human_minutes(level.renotify_minutes)}.",
         "",
         f"**Where:** {env.name}, Cloud Run service `{ctx.gcp_env.cloud_run_service}` in project `{ctx.project}`. "
-        f"[Service logs]({logs_url(service_scope(ctx.gcp_env), ctx.project)}): "
-        "follow one request by its `jsonPayload.correlation_id`.",
+        f"[Service logs]({logs_url(service_scope(ctx.gcp_env), ctx.project)}): {gcp.documentation.service_logs}",
         "",
         "### Conditions" + (" (any of)" if len(policy.conditions) > 1 else ""),
     ]
@@ -219,10 +253,11 @@ def documentation(model: Model, policy: AlertPolicySpec, ctx: StackContext) -> t
         out += _condition_lines(gcp, cond, ctx)
     if level.actions:
         out += ["", f"### Actions ({level.id})"] + [f"{n}. {a}" for n, a in enumerate(level.actions, 1)]
-    out += ["", "### Initial assessment (first 5 minutes)"] + [f"- [ ] {s}" for s in gcp.documentation.initial_assessment]
-    out += ["", "### Detailed investigation"] + [f"- [ ] {s}" for s in gcp.documentation.investigation]
+    headings = gcp.documentation.headings
+    out += ["", f"### {headings['initial_assessment']}"] + [f"- [ ] {s}" for s in gcp.documentation.initial_assessment]
+    out += ["", f"### {headings['investigation']}"] + [f"- [ ] {s}" for s in gcp.documentation.investigation]
     if policy.notes:
-        out += ["", "### Known causes"] + [f"- {n}" for n in policy.notes]
+        out += ["", f"### {headings['known_causes']}"] + [f"- {n}" for n in policy.notes]
     return subject, "\n".join(out) + "\n"
 
 

@@ -15,7 +15,7 @@ _METRIC = re.compile(r'metric\.type="([^"]+)"')
 _LABEL = re.compile(r'metric\.label\.([a-z_][a-z0-9_]*)="([^"]*)"')
 _BURN = re.compile(r'select_slo_burn_rate\("([^"]*)",\s*"([0-9]+s)"\)')
 _PROM_WINDOW = re.compile(r"\[([0-9]+[smhd])\]")
-_PROM_TAIL = re.compile(r"([<>])\s*([-+0-9.eE]+)\s*$")
+_PROM_TAIL = re.compile(r"([<>])\s*([-+0-9.eE]+)\)?\s*$")
 _PLACEHOLDER = re.compile(r"<id of ([^>]+)>")
 
 
@@ -66,9 +66,9 @@ def _threshold(cond: dict) -> str:
 
 def _promql(cond: dict) -> str:
     query = str(cond.get("query", ""))
-    window = _PROM_WINDOW.search(query)
+    windows = list(dict.fromkeys(_PROM_WINDOW.findall(query)))  # a multi-window alert has several
     tail = _PROM_TAIL.search(query)
-    what = f"promql:{cond.get('alertRule') or 'query'}" + (f"[{window.group(1)}]" if window else "")
+    what = f"promql:{cond.get('alertRule') or 'query'}" + (f"[{' and '.join(windows)}]" if windows else "")
     compare = f"{tail.group(1)} {tail.group(2)}" if tail else "(see query)"
     return f"{what} {compare} for {_span(cond.get('duration'))}"
 

@@ -9,6 +9,8 @@ _LONGEST_PROJECT = "x" * 30
 
 
 def condition_resolves(gcp: GcpMonitoring, cond: Condition) -> bool:
+    if cond.burn_rate_of is not None and gcp.slo(cond.burn_rate_of) is None:
+        return False
     return {
         "query": gcp.query,
         "log_metric": gcp.log_metric,

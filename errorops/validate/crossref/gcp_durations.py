@@ -25,15 +25,15 @@ from ...model.gcp import duration_seconds
 from ...problems import Problem
 
 
-def _whole(obj, field: str, text: str | None, minimum: int = 0) -> Iterator[Problem]:
+def _whole(obj, field: str, text: str | None, minimum: int = 0, *index: int) -> Iterator[Problem]:
     if text is None:
         return
     total = duration_seconds(text)
     if total % 60:
         yield obj.at.problem(f"{field} '{text}' is not a whole number of minutes; Cloud Monitoring accepts "
-                             f"only multiples of 60s", field)
+                             f"only multiples of 60s", field, *index)
     elif total < minimum:
-        yield obj.at.problem(f"{field} '{text}' must be at least {minimum // 60} minute", field)
+        yield obj.at.problem(f"{field} '{text}' must be at least {minimum // 60} minute", field, *index)
 
 
 def _needs_window(gcp, source: str, ref: str) -> bool:
@@ -51,7 +51,9 @@ def check(model) -> Iterator[Problem]:
         for cond in policy.conditions:
             yield from _whole(cond, "duration", cond.duration)
             yield from _whole(cond, "window", cond.window, minimum=60)
-            if cond.window is None and _needs_window(gcp, cond.source, cond.ref):
+            for n, window in enumerate(cond.windows):
+                yield from _whole(cond, "windows", window, 60, n)
+            if cond.window is None and not cond.windows and _needs_window(gcp, cond.source, cond.ref):
                 yield cond.at.problem(f"condition '{cond.id}' needs a window (the period its {cond.source} is "
                                       "measured over)", "id")
     if gcp.dashboard:

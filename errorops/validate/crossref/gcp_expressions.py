@@ -94,13 +94,41 @@ def _strip_variables(text: str) -> str:
     return "".join(out)
 
 
+def _condition_variables(gcp) -> dict[str, set[str]]:
+    """Query id -> the variables its conditions fill (their labels)."""
+    out: dict[str, set[str]] = {}
+    for policy in gcp.policies:
+        for cond in policy.conditions:
+            if cond.source == "query":
+                out.setdefault(cond.ref, set()).update(cond.labels)
+    return out
+
+
+def _unfilled(gcp, query) -> Iterator[Problem]:
+    """A condition or chart on ``query`` that leaves one of its own variables unfilled."""
+    names, _ = variables_in(query.promql)
+    own = names - EXPRESSION_VARIABLES
+    for policy in gcp.policies:
+        for cond in policy.conditions:
+            if cond.source == "query" and cond.ref == query.id:
+                for name in sorted(own - set(cond.labels)):
+                    yield cond.at.problem(f"query '{query.id}' uses ${{{name}}}: give it in labels", "query")
+    for widget in (gcp.dashboard.widgets if gcp.dashboard else ()):
+        if widget.source == "query" and widget.ref == query.id and own:
+            yield widget.at.problem(f"query '{query.id}' uses ${{{', '.join(sorted(own))}}}, which a chart cannot "
+                                    "fill", "query")
+
+
 def check(model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return
+    given = _condition_variables(gcp)
     for query in gcp.queries:
         if query.promql is not None:
-            yield from _expression(query, "promql", query.promql, f"PromQL of query '{query.id}'", EXPRESSION_VARIABLES)
+            allowed = EXPRESSION_VARIABLES | given.get(query.id, set())
+            yield from _expression(query, "promql", query.promql, f"PromQL of query '{query.id}'", allowed)
+            yield from _unfilled(gcp, query)
         if query.filter is not None:
             yield from _expression(query, "filter", query.filter, f"filter of query '{query.id}'", FILTER_VARIABLES)
     for metric in gcp.log_metrics:

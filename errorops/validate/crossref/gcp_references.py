@@ -85,8 +85,19 @@ def _ref(gcp, obj, source: str, ref: str) -> Iterator[Problem]:
 
 def _condition(gcp, cond) -> Iterator[Problem]:
     yield from _ref(gcp, cond, cond.source, cond.ref)
+    query = gcp.query(cond.ref) if cond.source == "query" else None
+    promql = query is not None and query.promql is not None
+    for field, given in (("windows", cond.windows), ("burn_rate_of", cond.burn_rate_of)):
+        if given and not promql:
+            yield cond.at.problem(f"{field} applies only to conditions on a PromQL query", field)
+    if cond.windows and cond.window:
+        yield cond.at.problem("give window or windows, not both", "windows")
+    if cond.burn_rate_of and gcp.slo(cond.burn_rate_of) is None:
+        yield unknown(cond.at, "SLO", cond.burn_rate_of, [s.id for s in gcp.slos], "burn_rate_of", label="slos")
+    if cond.labels and cond.source == "query":
+        return  # a query's own ${variables}: gcp_expressions checks them
     if cond.labels and cond.source != "log_metric":
-        yield cond.at.problem("labels filters only log_metric conditions", "labels")
+        yield cond.at.problem("labels filters only log_metric conditions and fills a query's variables", "labels")
         return
     metric = gcp.log_metric(cond.ref) if cond.source == "log_metric" else None
     if metric is not None:
