@@ -290,3 +290,32 @@ def test_actionlint_would_catch_a_broken_workflow(tmp_path):
     done = subprocess.run([actionlint(), "-no-color", str(tmp_path / ".github" / "workflows" / "deploy.yml")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "matrix.stak" in done.stdout
+
+
+def tool(name: str) -> str:
+    """A checker that requirements.txt installs next to this interpreter."""
+    found = Path(sys.executable).parent / name
+    return str(found) if found.exists() else (shutil.which(name) or "")
+
+
+def zizmor(folder: Path) -> subprocess.CompletedProcess:
+    command = tool("zizmor")
+    assert command, "zizmor is missing: make install (requirements.txt installs it)"
+    return subprocess.run([command, "--offline", "--no-progress", str(folder)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_zizmor_finds_nothing():
+    done = zizmor(WORKFLOWS)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_zizmor_would_catch_a_workflow_level_write_grant(tmp_path):
+    # The issue's finding: pull-requests: write for every job of the workflow.
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    per_job = re.compile(r"^    permissions:\n(?:      .*\n)+", re.M)
+    broad = per_job.sub("", text("pull-request.yml")).replace(
+        "permissions: {}", "permissions:\n  contents: read\n  pull-requests: write", 1)
+    (tmp_path / ".github" / "workflows" / "pull-request.yml").write_text(broad, "utf-8")
+    done = zizmor(tmp_path / ".github" / "workflows")
+    assert done.returncode != 0 and "excessive-permissions" in done.stdout
