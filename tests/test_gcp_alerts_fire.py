@@ -206,8 +206,9 @@ def test_burn_rate_policies(tmp_path, planned, policy, long_minutes, short_minut
     assert_scenarios(tmp_path, planned, burn_scenarios(planned, policy, long_minutes, short_minutes))
 
 
-def test_a_week_at_one_and_a_half_percent_reaches_the_daily_review(tmp_path, planned):
-    # The case: 1.5% of requests failing steadily (the target is < 1%).
+def test_a_steady_one_and_a_half_percent_reaches_the_daily_review(tmp_path, planned):
+    # The case ("a week at 1.5% never alerts"): 1.5% of requests failing steadily, the
+    # target being < 1%, fires within the first day.
     s = requests(Scenario("1.5% for a day", _alert_name("error-rate-above-target", 0), 1500, interval="1m"),
                  planned, 1000, 15)
     s.expect(1490, True)
