@@ -30,7 +30,7 @@ import httpx
 import pulumi
 from pulumi.dynamic import ConfigureRequest, CreateResult, DiffResult, ResourceProvider, UpdateResult
 
-from ..sentry_api.resources import _SentryResource as _PickleSafeResource
+from .._pulumi_compat import PickleSafeResource
 
 DEFAULT_BASE_URL = "https://monitoring.googleapis.com/"
 BASE_URL_CONFIG, TOKEN_CONFIG, TOKEN_ENV = "gcp:monitoringCustomEndpoint", "gcp:accessToken", "GOOGLE_OAUTH_ACCESS_TOKEN"
@@ -118,7 +118,7 @@ class MetricReadyProvider(ResourceProvider):
         return None
 
 
-class MetricReady(_PickleSafeResource, module="gcp", name="MetricReady"):
+class MetricReady(PickleSafeResource, module="gcp", name="MetricReady"):
     """Created once the log-based metric ``metric_type`` is queryable in ``project``."""
 
     def __init__(self, name: str, project: pulumi.Input[str], metric_type: pulumi.Input[str],

@@ -7,7 +7,6 @@ imports it to unpickle the providers, which are pickled by reference to these cl
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable
 from typing import Any, Optional
 from urllib.parse import quote
@@ -20,12 +19,12 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
-    Resource,
     ResourceProvider,
     UpdateResult,
 )
 from pulumi.runtime.rpc import UNKNOWN
 
+from .._pulumi_compat import PickleSafeResource
 from . import openapi
 from .client import SentryApiError, SentryClient
 from .default_alert import is_default_alert
@@ -50,20 +49,6 @@ DETECTORS = "/api/0/organizations/{organization_id_or_slug}/detectors/"
 DETECTOR = "/api/0/organizations/{organization_id_or_slug}/detectors/{detector_id}/"
 WORKFLOWS = "/api/0/organizations/{organization_id_or_slug}/workflows/"
 WORKFLOW = "/api/0/organizations/{organization_id_or_slug}/workflows/{workflow_id}/"
-
-
-# pulumi 3.272's serialize_provider wraps pickle._Pickler._batch_setitems anew for every
-# dynamic resource and never unwraps it: past about a thousand resources in one program,
-# pickling a provider overflows the stack. Each of our resources starts from this one.
-_BATCH_SETITEMS = pickle._Pickler._batch_setitems
-
-
-class _SentryResource(Resource):
-    """Base of errorops' dynamic resources."""
-
-    def __init__(self, provider: ResourceProvider, name: str, props: dict, opts: Optional[pulumi.ResourceOptions]):
-        pickle._Pickler._batch_setitems = _BATCH_SETITEMS
-        super().__init__(provider, name, props, opts)
 
 
 def _may_have_happened(error: SentryApiError) -> bool:
@@ -359,7 +344,7 @@ class ProjectErrorDetectorProvider(_ProjectScopedProvider):
         return None
 
 
-class Monitor(_SentryResource, module="sentry", name="Monitor"):
+class Monitor(PickleSafeResource, module="sentry", name="Monitor"):
     """A Sentry monitor (detector); `payload` is the exact JSON body Sentry receives."""
 
     sentry_id: pulumi.Output[str]
@@ -381,7 +366,7 @@ class Monitor(_SentryResource, module="sentry", name="Monitor"):
         super().__init__(MonitorProvider(resource_name), resource_name, props, opts)
 
 
-class Alert(_SentryResource, module="sentry", name="Alert"):
+class Alert(PickleSafeResource, module="sentry", name="Alert"):
     """A Sentry alert (workflow); `payload` is the exact JSON body Sentry receives.
 
     The schema types `detectorIds` as integers: pass `monitor.sentry_id.apply(int)`.
@@ -402,7 +387,7 @@ class Alert(_SentryResource, module="sentry", name="Alert"):
         super().__init__(AlertProvider(resource_name), resource_name, props, opts)
 
 
-class _ProjectScoped(_SentryResource):
+class _ProjectScoped(PickleSafeResource):
     """Inputs organization and project; one output, computed by the provider."""
 
     provider_class: type[_ProjectScopedProvider]
