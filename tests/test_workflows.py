@@ -103,6 +103,15 @@ def test_install_validate_test_and_policy_pack_in_order(name):
     assert any(action(s) == "actions/setup-python" and s["with"]["python-version"] == "3.11" for s in steps(job))
 
 
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
+def test_promtool_is_installed_before_the_tests_as_ci_run_installs_it(name):
+    """GitHub sets CI=true, under which the PromQL alert tests fail instead of skipping without promtool."""
+    job = load(name)["jobs"]["checks"]
+    install = index_of(job, "apt-get install -y -q --no-install-recommends prometheus")
+    assert install < index_of(job, "make test")
+    assert "apt-get install -y -q --no-install-recommends prometheus" in (REPO_ROOT / ".ci" / "run").read_text()
+
+
 def test_pull_request_posts_errorops_diff_as_a_comment(pr):
     job = pr["jobs"]["review"]
     checkout = next(s for s in steps(job) if action(s) == "actions/checkout")
