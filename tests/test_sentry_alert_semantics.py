@@ -117,3 +117,13 @@ def test_github_issues_open_for_new_p0_and_p1_errors_labelled_by_level(model):
     assert labels(Event("d", 0, exceptions=syllabus, new_issue=True)) == []  # P2: reviewed in triage
     assert labels(Event("e", 0, exceptions=(("CacheError", "x"),))) == []  # not new, not regressed
     assert labels(Event("f", 0, exceptions=(("CacheError", "x"),), regressed=True)) == ["P1"]
+
+
+@pytest.mark.parametrize("rule", ["error_rate_critical", "error_rate_high", "performance_degradation",
+                                  "content_generation_failures", "cache_errors"])
+def test_alerts_fed_by_a_monitor_notify_when_it_raises_its_issue(model, rule):
+    """Built as Sentry builds its own metric alerts: no trigger condition, a filter on the issue's priority."""
+    payload, project = alert(model, rule), Project()
+    assert payload["triggers"]["conditions"] == []
+    assert project.send(payload, Event("metric-issue", 0, priority=HIGH))
+    assert not project.send(payload, Event("metric-issue", 3600, priority=RESOLVED))

@@ -118,6 +118,9 @@ CASES = [
     ("workflow.filter_conditions", alert(examples.slack_alert, lambda b: filters(b).append(
         {"type": "event_attribute", "comparison": {"attribute": "error.type", "match": "eq", "value": "X"},
          "conditionResult": True})), "actionFilters", "'error.type' is not one of the event attributes"),
+    ("workflow.filter_conditions", alert(examples.slack_alert, lambda b: filters(b).append(
+        {"type": "issue_priority_greater_or_equal", "comparison": "high", "conditionResult": True})),
+     "actionFilters", "'high' is not a priority"),
     ("workflow.action_common", alert(examples.slack_alert, lambda b: action(b).update(integrationId=None)),
      "actionFilters", "Integration ID is required for action type slack"),
     ("workflow.action_common", alert(examples.slack_alert, lambda b: action(b).update(integrationId="77")),

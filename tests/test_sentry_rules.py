@@ -103,6 +103,12 @@ def test_prod_declares_every_rule_of_the_document(plans):
     # Requests only: failure_rate() over all spans would divide by every child span too.
     for rule in ("error_rate_critical", "error_rate_high", "performance_degradation"):
         assert monitors[f"monitor-{rule}"]["payload"]["dataSources"][0]["query"] == "is_transaction:true", rule
+    # Each monitor's alert runs when the monitor raises its issue, as Sentry's own metric alerts do.
+    for rule in EXPECTED_MONITORS:
+        payload = alerts[f"alert-{rule}"]["payload"]
+        assert payload["triggers"]["conditions"] == [], rule
+        assert [g["conditions"] for g in payload["actionFilters"]] == [[
+            {"type": "issue_priority_greater_or_equal", "comparison": 75, "conditionResult": True}]], rule
     # No monitor asks Sentry for what its monitors refuse (UNSUPPORTED_QUERIES).
     assert not any("release:latest" in m["payload"]["dataSources"][0]["query"] for m in monitors.values())
 

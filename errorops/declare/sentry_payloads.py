@@ -17,10 +17,6 @@ from ..model.types import Environment, Model, Routes, SeverityLevel
 
 # Sentry's codes for an issue's priority (DetectorPriorityLevel, the detector's conditionResult).
 PRIORITY = {"high": 75, "medium": 50, "low": 25}
-# Issue state changes after which an alert fed by a metric monitor runs: the monitor opens an
-# issue (first seen), or reopens it (regression, reappeared). Monitors change state only at
-# their thresholds, so these never repeat while the value stays above.
-MONITOR_TRIGGERS = ("first_seen_event", "regression_event", "reappeared_event")
 
 
 @dataclass(frozen=True)
@@ -109,6 +105,17 @@ def _owner(targets: SentryTargets, team: str) -> Any:
 
 def _condition(kind: str, comparison: Any) -> dict:
     return {"type": kind, "comparison": comparison, "conditionResult": True}
+
+
+def _monitor_filter(priority: int) -> dict:
+    """An alert fed by a metric monitor runs on the monitor's issue at the monitor's priority.
+
+    As Sentry builds its own metric alerts (workflow_engine/migration_helpers/alert_rule.py:
+    create_workflow with no trigger conditions, and per trigger an action filter on the
+    issue's priority): the monitor raises its issue to the condition's priority when the
+    value crosses the threshold, and the alert runs its actions then.
+    """
+    return _condition("issue_priority_greater_or_equal", priority)
 
 
 def _kind_conditions(model: Model, error: ErrorType) -> list[dict]:
@@ -215,7 +222,7 @@ def alert_payload(
     if rule.issue_alert is not None:
         triggers, groups = rule.issue_alert.triggers, _issue_filters(model, rule.issue_alert)
     else:
-        triggers, groups = MONITOR_TRIGGERS, [("all", [])]
+        triggers, groups = (), [("all", [_monitor_filter(PRIORITY[level.sentry_priority])])]
     return _alert(title(model, rule, env_id), _owner(targets, rule.owner), level, detector_id, triggers, groups,
                   actions(model, level, routes, targets))
 

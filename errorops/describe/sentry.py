@@ -20,6 +20,7 @@ from ..review.sentence import number
 from .units import duration, percent
 
 TRIGGER_WORDS = {"first_seen_event": "new", "regression_event": "regressed", "reappeared_event": "reappeared"}
+PRIORITY_WORDS = {75: "high", 50: "medium", 25: "low"}
 _RATIO = re.compile(r"^(failure_rate|crash_free_rate|percentage)\(")
 
 
@@ -80,6 +81,8 @@ def _condition_words(condition: dict) -> str:
         return f"the issue had more than {c.get('value')} events in the last {c.get('interval')}"
     if kind == "level":
         return f"the level {match} {c.get('level')}"
+    if kind == "issue_priority_greater_or_equal":
+        return f"the issue's priority is {PRIORITY_WORDS.get(comparison, comparison)} or higher"
     return str(kind)
 
 
@@ -102,8 +105,9 @@ def alert_fires(payload: dict, monitor: dict | None = None) -> str:
     monitor feeding it, if any."""
     triggers = [_get(c, "type") for c in _list(_get(payload, "triggers", "conditions"))]
     if monitor is not None:
-        start = f"when its monitor opens or reopens an issue, that is when {monitor_fires(monitor)}"
-    elif not triggers:
+        # Its filter is the monitor's priority (Sentry's own metric alerts are built so).
+        return f"when its monitor raises its issue, that is when {monitor_fires(monitor)}"
+    if not triggers:
         start = "on every event of an issue"
     else:
         states = [TRIGGER_WORDS.get(t, str(t)) for t in triggers]
@@ -115,6 +119,8 @@ def alert_fires(payload: dict, monitor: dict | None = None) -> str:
     elif filters:
         start += " (some actions only where " + "; or where ".join(filters) + ")"
     return start
+
+
 def throttle_words(minutes: Any) -> str:
     """Sentry's config.frequency as what it is: a limit per issue, not a reminder."""
     if minutes is None:

@@ -46,6 +46,8 @@ class Event:
     exceptions: tuple[tuple[str, str], ...] = ()  # (type, value) of every exception in the chain
     tags: dict[str, str] = field(default_factory=dict)
     release: str | None = None
+    # The issue's priority (a metric monitor sets its issue's priority from its condition).
+    priority: int = 75
     new_issue: bool = False
     regressed: bool = False
     reappeared: bool = False
@@ -86,6 +88,8 @@ class Project:
             since = event.at - _INTERVAL_S[c["interval"]]
             count = sum(1 for e in self.events if e.issue == event.issue and since < e.at <= event.at)
             return count > c["value"]
+        if kind == "issue_priority_greater_or_equal":
+            return event.priority >= c
         if kind == "first_seen_event":
             return event.new_issue
         if kind == "regression_event":

@@ -135,7 +135,8 @@ def filter_conditions(body: dict, _state: OrgState):
 
     Each handler's comparison_json_schema: tagged_event {key, match, value}; event_attribute
     {attribute (ATTR_CHOICES), match, value}; latest_release boolean; level {level, match};
-    event_frequency_count {value >= 0, interval of STANDARD_INTERVALS}; no other keys.
+    event_frequency_count {value >= 0, interval of STANDARD_INTERVALS}; no other keys;
+    issue_priority_greater_or_equal a priority (issue_priority_greater_or_equal_handler.py).
     """
     for index, group in _groups(body):
         for n, condition in enumerate(map(as_dict, as_list(group.get("conditions")))):
@@ -169,6 +170,10 @@ def filter_conditions(body: dict, _state: OrgState):
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     problems.append(f"{value!r} is not a whole number of at least 0")
                 problems += [f"{k!r} was unexpected" for k in c if k not in {"value", "interval", "filters"}]
+            elif kind in ("issue_priority_greater_or_equal", "issue_priority_deescalating"):
+                # No comparison schema of its own (any JSON); evaluated as group.priority >= comparison.
+                if isinstance(comparison, bool) or not isinstance(comparison, int):
+                    problems.append(f"{comparison!r} is not a priority (25, 50 or 75)")
             elif kind in TRIGGERS:
                 continue
             else:
