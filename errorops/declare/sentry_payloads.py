@@ -131,15 +131,17 @@ def _kind_conditions(model: Model, error: ErrorType) -> list[dict]:
 def _error_groups(model: Model, errors: list[ErrorType], common: list[dict]) -> list[tuple[str, list[dict]]]:
     """Action filter groups (logic, conditions) matching any of ``errors``, each also requiring ``common``.
 
-    Types told apart by their class alone are alternatives in one group; a type that needs its
-    message too gets a group of its own, since one group has a single logic.
+    Types told apart by their class alone are alternatives in one group where nothing else is
+    required; otherwise, and for a type that needs its message too, each gets a group of its
+    own, since one group has a single logic.
     """
     plain = sorted({e.exception for e in errors if len(_kind_conditions(model, e)) == 1})
-    groups: list[tuple[str, list[dict]]] = []
-    if plain:
-        matchers = [_condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": name})
-                    for name in plain]
-        groups.append(("any-short", matchers) if len(plain) > 1 else ("all", matchers + common))
+    matchers = [_condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": name})
+                for name in plain]
+    if len(matchers) > 1 and not common:
+        groups = [("any-short", matchers)]
+    else:
+        groups = [("all", [m, *common]) for m in matchers]
     groups += [("all", _kind_conditions(model, e) + common) for e in errors if len(_kind_conditions(model, e)) > 1]
     return groups or [("all", common)]
 
