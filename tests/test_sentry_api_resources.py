@@ -188,8 +188,23 @@ def test_a_refused_team_owner_says_which_scope_the_token_needs(sentry):
     with pytest.raises(SentryApiError) as caught:
         MonitorProvider("api-errors").create(monitor_props(payload))
 
-    assert "You do not have permission to assign this owner" in str(caught.value)
+    assert "You can only assign teams you are a member of" in str(caught.value)
     assert "team:admin" in str(caught.value)
+
+
+def test_a_github_repository_changed_in_sentry_shows_on_read(sentry):
+    """Sentry answers a ticketing action's data in camelCase; read compares it in the request's shape."""
+    monitor = MonitorProvider("api-errors").create(monitor_props(examples.static_monitor()))
+    provider = AlertProvider("tickets")
+    created = provider.create(alert_props(examples.github_alert([int(monitor.id)])))
+    assert provider.diff(created.id, provider.read(created.id, created.outs).outs, created.outs).changes is False
+
+    stored = sentry.workflows[created.id]["actionFilters"][0]["actions"][0]
+    stored["data"]["additional_fields"]["repo"] = "other-repo"
+
+    live = provider.read(created.id, created.outs).outs["payload"]
+    assert live["actionFilters"][0]["actions"][0]["data"]["additional_fields"]["repo"] == "other-repo"
+    assert provider.diff(created.id, {**created.outs, "payload": live}, created.outs).changed_keys == ["actionFilters"]
 
 
 def test_monitor_drift_made_in_sentry_shows_on_read(sentry):

@@ -120,7 +120,12 @@ CASES = [
          "conditionResult": True})), "actionFilters", "'error.type' is not one of the event attributes"),
     ("workflow.filter_conditions", alert(examples.slack_alert, lambda b: filters(b).append(
         {"type": "issue_priority_greater_or_equal", "comparison": "high", "conditionResult": True})),
-     "actionFilters", "'high' is not a priority"),
+     "actionFilters", "'high' is not one of [25, 50, 75]"),
+    ("workflow.slack_action", alert(examples.slack_alert, lambda b: action(b)["config"].update(
+        targetDisplay="#general")), "actionFilters",
+     "Received channel name notify-errors does not match inputted channel name general."),
+    ("workflow.slack_action", alert(examples.slack_alert, lambda b: action(b)["config"].update(
+        targetIdentifier="C0GONE")), "actionFilters", 'Slack: The resource "C0GONE" does not exist'),
     ("workflow.action_common", alert(examples.slack_alert, lambda b: action(b).update(integrationId=None)),
      "actionFilters", "Integration ID is required for action type slack"),
     ("workflow.action_common", alert(examples.slack_alert, lambda b: action(b).update(integrationId="77")),
@@ -202,6 +207,9 @@ def test_a_team_owner_needs_team_admin_or_membership(org):
     org.state.scopes.discard("team:admin")
     refused = _post(org, DETECTORS, body)
     assert refused.status_code == 400
-    assert refused.json()["owner"] == ["You do not have permission to assign this owner"]
-    org.state.scopes.add("team:admin")
+    assert refused.json()["owner"] == ["You can only assign teams you are a member of"]
+    org.state.open_membership = True  # allow_joinleave: any member may assign any team
     assert _post(org, DETECTORS, body).status_code == 201
+    org.state.open_membership = False
+    org.state.scopes.add("team:admin")
+    assert _post(org, DETECTORS, {**body, "name": "another"}).status_code == 201

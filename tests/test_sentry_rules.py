@@ -291,6 +291,8 @@ def sentry_org(sentry_double, monkeypatch, model):
     for user_id in targets.sentry_user_ids.values():
         sentry_double.add_user(user_id)
     sentry_double.add_integration("slack", targets.slack_integration_id)
+    for channel in model.slack_channels:
+        sentry_double.add_slack_channel(targets.slack_channel_ids[channel.id], channel.name)
     sentry_double.add_integration("github", targets.github_integration_id)
     sentry_double.add_integration("pagerduty", targets.pagerduty[0])
     sentry_double.add_pagerduty_service(targets.pagerduty[2], targets.pagerduty[1])

@@ -222,8 +222,9 @@ def _tls() -> ssl.SSLContext:
 def _hint(status: int, body: str) -> str:
     if status in _SCOPE_HINTS:
         return f" ({_SCOPE_HINTS[status]})"
-    # OwnerActorField refuses a team owner with a 400 (src/sentry/api/fields/actor.py).
-    if status == 400 and "permission to assign this owner" in body:
+    # OwnerActorField refuses a team owner with a 400 (src/sentry/api/fields/actor.py), in
+    # words that vary by version.
+    if status == 400 and ("permission to assign this owner" in body or "only assign teams you are a member" in body):
         return " (a team owner needs a token with team:admin, or one whose user is a member of that team)"
     return ""
 

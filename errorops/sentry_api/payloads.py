@@ -157,11 +157,18 @@ def _int_ids(value: Any) -> Any:
     return {k: (int(v) if k == "id" and isinstance(v, str) and v.isdigit() else _int_ids(v)) for k, v in value.items()}
 
 
+# TicketingActionHandler.serialize_data answers these data keys in camelCase; the request's are snake_case.
+_TICKETING_DATA_KEYS = {"additionalFields": "additional_fields", "dynamicFormFields": "dynamic_form_fields"}
+
+
 def normalize_action(action: Any) -> Any:
-    """An action as we write it: a Slack channel named without its '#', ids as strings."""
+    """An action as we write it: a Slack channel named without its '#', ids as strings,
+    a ticketing action's data keys in snake_case."""
     if not isinstance(action, dict):
         return action
     action = dict(action)
+    if action.get("type") in _TICKETING_TYPES and isinstance(action.get("data"), dict):
+        action["data"] = {_TICKETING_DATA_KEYS.get(k, k): v for k, v in action["data"].items()}
     if action.get("integrationId") is not None:
         action["integrationId"] = str(restore_ints(action["integrationId"]))
     config = action.get("config")

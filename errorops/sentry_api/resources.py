@@ -259,10 +259,12 @@ class _ProjectScopedProvider(_SentryProvider):
 class DefaultAlertRemovalProvider(_ProjectScopedProvider):
     """Takes the alert Sentry adds to a new project away from it, so only declared alerts remain.
 
-    Sentry makes one default alert per project, linked to that project's error monitor
-    (receivers/rules.py, IssueAlertMigrator). One that also serves other projects (a user
-    connected them) is only disconnected from this project, by a PUT of its other detectorIds;
-    one that serves this project alone is deleted.
+    Sentry makes a default alert for each new project and connects it to the project's
+    issue-stream monitor (workflow_engine/defaults/workflows.py: ensure_default_workflows;
+    older versions: the error monitor, receivers/rules.py with IssueAlertMigrator). Every
+    monitor of the project counts as the project's. An alert that also serves other projects
+    (one per organisation in some versions, or a user connected it) is only disconnected from
+    this project, by a PUT of its other detectorIds; one that serves this project alone is deleted.
     """
 
     kind = "DefaultAlertRemoval"
@@ -270,7 +272,7 @@ class DefaultAlertRemovalProvider(_ProjectScopedProvider):
     def create(self, props: dict) -> CreateResult:
         client = self.client()
         org, proj = props["organization"], props["project"]
-        ours = set(_error_detector_ids(client, org, self._project_filter(props), self.label))
+        ours = set(_detector_ids(client, org, self._project_filter(props), self.label))
         listing = _path(WORKFLOWS, organization_id_or_slug=org)
         params = {"project": self._project_filter(props)}
         defaults = [w for w in client.paginate(listing, params, resource=self.label) if is_default_alert(w)]
@@ -298,10 +300,12 @@ class DefaultAlertRemovalProvider(_ProjectScopedProvider):
         return None
 
 
-def _error_detector_ids(client: SentryClient, org: str, project: str, label: str) -> list[str]:
+def _detector_ids(client: SentryClient, org: str, project: str, label: str, kind: str | None = None) -> list[str]:
+    """The project's monitors (of one type, if given)."""
     listing = _path(DETECTORS, organization_id_or_slug=org)
-    found = client.paginate(listing, {"project": project, "query": "type:error"}, resource=label)
-    return [str(d["id"]) for d in found if d.get("type") == "error"]
+    params = {"project": project, **({"query": f"type:{kind}"} if kind else {})}
+    found = client.paginate(listing, params, resource=label)
+    return [str(d["id"]) for d in found if kind is None or d.get("type") == kind]
 
 
 class ProjectErrorDetectorProvider(_ProjectScopedProvider):
@@ -315,7 +319,7 @@ class ProjectErrorDetectorProvider(_ProjectScopedProvider):
     kind = "ProjectErrorDetector"
 
     def _find(self, props: dict) -> str | None:
-        found = _error_detector_ids(self.client(), props["organization"], self._project_filter(props), self.label)
+        found = _detector_ids(self.client(), props["organization"], self._project_filter(props), self.label, "error")
         return found[0] if found else None
 
     def _outs(self, props: dict, sentry_id: str) -> dict:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import copy
 
+TEAM_ID, USER_ID, SLACK_ID, GITHUB_ID = "456789", "1", "1", "2345"
+SLACK_CHANNEL = "C0NOTIFY1"
+
 _STATIC_MONITOR = {
     "name": "High number of errors",
     "type": "metric_issue",
@@ -47,7 +50,7 @@ _PERCENT_MONITOR = {
 
 _SLACK_ACTION = {
     "type": "slack", "integrationId": "1", "data": {}, "status": "active",
-    "config": {"targetType": "specific", "targetIdentifier": "C0123ABCD", "targetDisplay": "notify-errors"},
+    "config": {"targetType": "specific", "targetIdentifier": SLACK_CHANNEL, "targetDisplay": "notify-errors"},
 }
 _EMAIL_ACTION = {
     "type": "email", "integrationId": None, "data": {"fallthroughType": "ActiveMembers"}, "status": "active",
@@ -101,7 +104,6 @@ _GITHUB_ALERT = {
 }
 
 
-TEAM_ID, USER_ID, SLACK_ID, GITHUB_ID = "456789", "1", "1", "2345"
 ENVIRONMENTS = ("prod", "production")
 
 
@@ -113,6 +115,7 @@ def prepare(double) -> None:
     double.add_user(USER_ID)
     double.add_integration("slack", SLACK_ID)
     double.add_integration("github", GITHUB_ID)
+    double.add_slack_channel(SLACK_CHANNEL, "notify-errors")
 
 
 def static_monitor() -> dict:

@@ -36,6 +36,7 @@ ALL_SCOPES = {"org:read", "org:write", "team:read", "team:write", "team:admin", 
 NOT_FOUND = {"detail": "The requested resource does not exist"}
 RATE_LIMITED = "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds"
 PER_PAGE_MAX = 100
+TICKETING = ("github", "github_enterprise", "jira", "jira_server", "azure_devops")
 
 
 @dataclass
@@ -138,6 +139,10 @@ class SentryDouble:
     def add_user(self, user_id: str) -> None:
         self.state.user_ids.add(str(user_id))
 
+    def add_slack_channel(self, channel_id: str, name: str) -> None:
+        """A channel the installed Slack integration can see."""
+        self.state.slack_channels[channel_id] = name.lstrip("#")
+
     def add_integration(self, provider: str, integration_id: str | None = None) -> str:
         """An active integration (slack, github, pagerduty) installed in the organisation. Returns its id."""
         with self._lock:
@@ -157,32 +162,36 @@ class SentryDouble:
             self._faults.retired.append(_Retired(prefix, date, replacement, gone))
 
     def add_project(self, slug: str, *, default_alert: bool = True) -> dict:
-        """Create a project with its error monitor, and Sentry's default alert unless told not to."""
+        """Create a project with its error and issue-stream monitors, and Sentry's default alert
+        unless told not to (workflow_engine/defaults/detectors.py, defaults/workflows.py)."""
         with self._lock:
             project = {"id": self._new_id(), "slug": slug, "name": slug}
             self.projects[slug] = project
-            detector = {
-                "id": self._new_id(), "projectId": project["id"], "name": "Error Monitor", "type": "error",
-                "description": None, "enabled": True, "owner": None, "createdBy": None, "config": {},
-                "dataSources": None, "conditionGroup": None, "workflowIds": [], "latestGroup": None,
-                "dateCreated": _now(), "dateUpdated": _now(),
-            }
-            self.detectors[detector["id"]] = detector
+            for kind, name in (("error", "Error Monitor"), ("issue_stream", "Issue Stream")):
+                detector = {
+                    "id": self._new_id(), "projectId": project["id"], "name": name, "type": kind,
+                    "description": None, "enabled": True, "owner": None, "createdBy": None, "config": {},
+                    "dataSources": None, "conditionGroup": None, "workflowIds": [], "latestGroup": None,
+                    "dateCreated": _now(), "dateUpdated": _now(),
+                }
+                self.detectors[detector["id"]] = detector
             if default_alert:
                 self.seed_default_alert(slug)
             return project
 
     def seed_default_alert(self, slug: str) -> dict:
-        """Add the workflow Sentry creates for a new project (receivers/rules.py + migrator)."""
+        """Add the workflow Sentry creates for a new project: workflow_engine/defaults/workflows.py
+        ensure_default_workflows connects create_priority_workflow to the project's issue-stream
+        monitor (config frequency 0, no creator)."""
         with self._lock:
-            error_detector = next(
+            issue_stream = next(
                 d for d in self.detectors.values()
-                if d["type"] == "error" and d["projectId"] == self.projects[slug]["id"]
+                if d["type"] == "issue_stream" and d["projectId"] == self.projects[slug]["id"]
             )
             workflow = self._store_workflow({
                 "name": "Send a notification for high priority issues",
-                "enabled": True, "environment": None, "owner": None, "config": {"frequency": 30},
-                "detectorIds": [int(error_detector["id"])],
+                "enabled": True, "environment": None, "owner": None, "config": {"frequency": 0},
+                "detectorIds": [int(issue_stream["id"])],
                 "triggers": {"logicType": "any-short", "conditions": [
                     {"type": "new_high_priority_issue", "comparison": True, "conditionResult": True},
                     {"type": "existing_high_priority_issue", "comparison": True, "conditionResult": True},
@@ -490,11 +499,16 @@ def _slug_in(query: dict) -> bool:
     return any(not p.lstrip("-").isdigit() for p in query.get("project", []))
 
 
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
 def _as_sentry_orders(answer):
-    """An answer whose lists of conditions, action filters and actions come in another order than
-    sent: Sentry's serializers have no order_by (workflow_engine/endpoints/serializers/), and
-    its users see conditions "in a random order" (jianyuan/terraform-provider-sentry,
-    resource_alert_impl.go). Reversed, so that every test sees it."""
+    """An answer as Sentry's serializers write it: lists of conditions, action filters and actions
+    in another order than sent (no order_by in workflow_engine/endpoints/serializers/; its users
+    see conditions "in a random order", jianyuan/terraform-provider-sentry resource_alert_impl.go),
+    reversed so that every test sees it; a ticketing action's data keys in camelCase."""
     if isinstance(answer, list):
         return [_as_sentry_orders(a) for a in answer]
     if not isinstance(answer, dict):
@@ -504,6 +518,9 @@ def _as_sentry_orders(answer):
         if key in ("conditions", "actionFilters", "actions") and isinstance(value, list):
             value = list(reversed(value))
         out[key] = _as_sentry_orders(value)
+    if out.get("type") in TICKETING and isinstance(out.get("data"), dict):
+        # TicketingActionHandler.serialize_data answers the data keys in camelCase.
+        out["data"] = {_camel(k): v for k, v in out["data"].items()}
     return out
 
 

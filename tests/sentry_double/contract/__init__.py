@@ -60,6 +60,10 @@ class OrgState:
     # PagerDuty services of the PagerDuty integration: service id -> name.
     pagerduty_services: dict[str, str] = field(default_factory=dict)
     user_ids: set[str] = field(default_factory=set)
+    # Slack channels the Slack integration can see: channel id -> name (without '#').
+    slack_channels: dict[str, str] = field(default_factory=dict)
+    # Open team membership (allow_joinleave): any member may assign any team as owner.
+    open_membership: bool = False
     detector_ids: set[str] = field(default_factory=set)
 
 

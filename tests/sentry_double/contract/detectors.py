@@ -215,7 +215,8 @@ def owner(body: dict, state: OrgState):
 
     "type:id" with type team or user; the team must be in the organisation; assigning a team
     needs the team:admin scope or membership of that team: "You do not have permission to
-    assign this owner".
+    assign this owner" / "You can only assign teams you are a member of" (the wording varies by
+    version), unless the organisation has open membership (allow_joinleave).
     """
     yield from owner_refusals(body, state)
 
@@ -232,7 +233,7 @@ def owner_refusals(body: dict, state: OrgState):
     if kind == "team":
         if ident not in state.teams:
             yield Refusal(("owner",), "Team is not a member of this organization")
-        elif "team:admin" not in state.scopes and ident not in state.member_of:
-            yield Refusal(("owner",), "You do not have permission to assign this owner")
+        elif "team:admin" not in state.scopes and ident not in state.member_of and not state.open_membership:
+            yield Refusal(("owner",), "You can only assign teams you are a member of")
     elif ident not in state.user_ids:
         yield Refusal(("owner",), "User is not a member of this organization")

@@ -136,7 +136,7 @@ def filter_conditions(body: dict, _state: OrgState):
     Each handler's comparison_json_schema: tagged_event {key, match, value}; event_attribute
     {attribute (ATTR_CHOICES), match, value}; latest_release boolean; level {level, match};
     event_frequency_count {value >= 0, interval of STANDARD_INTERVALS}; no other keys;
-    issue_priority_greater_or_equal a priority (issue_priority_greater_or_equal_handler.py).
+    issue_priority_greater_or_equal 25, 50 or 75 (issue_priority_greater_or_equal_handler.py).
     """
     for index, group in _groups(body):
         for n, condition in enumerate(map(as_dict, as_list(group.get("conditions")))):
@@ -171,9 +171,9 @@ def filter_conditions(body: dict, _state: OrgState):
                     problems.append(f"{value!r} is not a whole number of at least 0")
                 problems += [f"{k!r} was unexpected" for k in c if k not in {"value", "interval", "filters"}]
             elif kind in ("issue_priority_greater_or_equal", "issue_priority_deescalating"):
-                # No comparison schema of its own (any JSON); evaluated as group.priority >= comparison.
-                if isinstance(comparison, bool) or not isinstance(comparison, int):
-                    problems.append(f"{comparison!r} is not a priority (25, 50 or 75)")
+                # comparison_json_schema = {"type": "integer", "enum": [*PriorityLevel]}
+                if isinstance(comparison, bool) or comparison not in (25, 50, 75):
+                    problems.append(f"{comparison!r} is not one of [25, 50, 75]")
             elif kind in TRIGGERS:
                 continue
             else:
@@ -241,7 +241,8 @@ def slack_action(body: dict, state: OrgState):
     """action_handler_registry/common.py: MESSAGING_ACTION_CONFIG_SCHEMA; slack_handler.py data_schema
 
     targetType "specific"; targetDisplay a required string; targetIdentifier a string (the
-    channel id; null is refused); data only tags and notes. With a channel id Sentry keeps the
+    channel id; null is refused); data only tags and notes. With a channel id Sentry asks Slack
+    for that channel and refuses a name that differs (validate_channel_id), and keeps the
     display without '#' (integrations/slack/actions/form.py: clean).
     """
     for where, action in _actions(body):
@@ -256,6 +257,16 @@ def slack_action(body: dict, state: OrgState):
             yield Refusal(where + ("config",), f"{config['targetIdentifier']!r} is not of type 'string'")
         if set(data) - {"tags", "notes"}:
             yield Refusal(where + ("data",), f"Additional properties are not allowed ({sorted(set(data) - {'tags', 'notes'})} unexpected)")
+        channel, name = config.get("targetIdentifier"), str(config.get("targetDisplay") or "").lstrip("#")
+        if channel and action.get("integrationId") is not None:
+            # SlackNotifyServiceForm.clean -> validate_channel_id asks Slack for the channel's name.
+            known = state.slack_channels.get(channel)
+            if known is None:
+                yield Refusal(where + ("all",), f'Slack: The resource "{channel}" does not exist or has not been '
+                                                f"granted access in the Slack workspace.")
+            elif known != name:
+                yield Refusal(where + ("all",), f"Received channel name {known} does not match inputted channel "
+                                                f"name {name}.")
 
 
 @rule("workflow", "workflow.ticketing_action")
@@ -274,10 +285,10 @@ def ticketing_action(body: dict, _state: OrgState):
                 yield Refusal(where + ("config",), f"{config[key]!r} is not of type 'null'")
         if config.get("targetType", "specific") != "specific":
             yield Refusal(where + ("config",), f"{config.get('targetType')!r} is not one of ['specific']")
-        extra = set(data) - {"additional_fields", "additionalFields", "dynamic_form_fields", "dynamicFormFields"}
+        extra = set(data) - {"additional_fields", "dynamic_form_fields"}
         if extra:
             yield Refusal(where + ("data",), f"Additional properties are not allowed ({sorted(extra)} unexpected)")
-        fields = data.get("additional_fields", data.get("additionalFields", {}))
+        fields = data.get("additional_fields", {})
         if not isinstance(fields, dict):
             yield Refusal(where + ("data",), f"{fields!r} is not of type 'object'")
 
