@@ -200,14 +200,18 @@ def test_410_names_the_retired_endpoint_its_date_and_replacement(sentry_double):
     assert_no_token(sentry_double, error)
 
 
-def test_deprecation_headers_on_a_successful_answer_also_raise(sentry_double):
+def test_deprecation_headers_on_a_successful_answer_are_a_warning_not_a_failure(sentry_double):
+    """The request was carried out: raising would orphan what a POST created."""
     sentry_double.retire(WORKFLOWS, date="2027-01-31", replacement="/api/0/organizations/acme/alerts/", gone=False)
+    client = client_for(sentry_double)
 
-    with pytest.raises(SentryDeprecatedEndpoint) as caught:
-        client_for(sentry_double).get(WORKFLOWS)
+    created = client.post(WORKFLOWS, examples.email_alert())
+    client.get(WORKFLOWS)
 
-    assert (caught.value.status, caught.value.date) == (200, "2027-01-31")
-    assert "replacement endpoint: /api/0/organizations/acme/alerts/" in str(caught.value)
+    assert created["id"] in sentry_double.workflows
+    (notice,) = client.deprecations  # once, however often it is met
+    assert "deprecation date: 2027-01-31" in notice
+    assert "replacement endpoint: /api/0/organizations/acme/alerts/" in notice
 
 
 def test_4xx_names_resource_request_and_sentrys_answer(sentry_double):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
+import json as jsonlib
+import math
 import ssl
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
 
 import certifi
 import httpx
@@ -16,6 +20,14 @@ BACKOFF_BASE = 0.5
 BACKOFF_MAX = 30.0
 BODY_LIMIT = 500
 USER_AGENT = "errorops-sentry-api"
+# One request may take this long in all, however slowly the server sends (httpx's timeouts
+# are per operation: a server that trickles a byte at a time would hold a call forever).
+REQUEST_DEADLINE = 120.0
+# An answer larger than this, once decompressed, is refused (a gzip bomb is small on the wire).
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+# Pages of one listing at the most, and no cursor twice: a server that always says
+# results="true" must not loop us forever.
+MAX_PAGES = 1000
 
 # A POST that failed this way never reached Sentry's view code, so repeating it cannot create
 # a duplicate monitor or alert. Any other failure of a POST (a 5xx, even from a proxy, or a
@@ -45,6 +57,10 @@ class SentryApiError(Exception):
         self.path = path
         self.body = body
         self.resource = resource
+
+
+class UnsafeBaseUrl(ValueError):
+    """The token would travel in plain text."""
 
 
 class SentryDeprecatedEndpoint(SentryApiError):
@@ -77,9 +93,16 @@ class SentryClient:
         max_retries: int = 4,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], float] = time.time,
+        deadline: float = REQUEST_DEADLINE,
+        warn: Callable[[str], None] | None = None,
     ):
         self.base_url = normalize_base_url(base_url)
+        _require_https(self.base_url)
         self._token = token
+        self._deadline = deadline
+        # Deprecation notices met on successful answers, each passed to `warn` once.
+        self.deprecations: list[str] = []
+        self._warn = warn
         self._timeout = timeout
         self._max_retries = max_retries
         self._sleep = sleep
@@ -103,15 +126,26 @@ class SentryClient:
     def paginate(self, path: str, params: dict | None = None, *, resource: str = "") -> Iterator[Any]:
         """Every item of a list endpoint, following Link rel="next" while results="true"."""
         params = {"per_page": 100, **(params or {})}
-        while True:
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
             response = self.request("GET", path, params=params, resource=resource)
-            yield from self._json(response, resource)
+            page = self._json(response, resource)
+            if not isinstance(page, list):
+                raise self._error(f"Sentry's answer to GET {path} is not a list", response.status_code, "GET", path,
+                                  response.text, resource)
+            yield from page
             nxt = response.links.get("next", {})
             if nxt.get("results") != "true" or not nxt.get("cursor"):
                 return
+            if nxt["cursor"] in seen:
+                raise self._error(f"Sentry's listing of {path} offers cursor {nxt['cursor']!r} twice: stopped",
+                                  None, "GET", path, "", resource)
+            seen.add(nxt["cursor"])
             # Reuse our own host and path with the cursor rather than the advertised URL, so the
             # token only ever goes to the configured host.
             params = {**params, "cursor": nxt["cursor"]}
+        raise self._error(f"Sentry's listing of {path} runs past {MAX_PAGES} pages: stopped", None, "GET", path, "",
+                          resource)
 
     def request(
         self,
@@ -130,8 +164,9 @@ class SentryClient:
         while True:
             try:
                 response = self._send(method, path, params, json)
-            except httpx.TransportError as exc:
-                if attempt < self._max_retries and (method != "POST" or isinstance(exc, _POST_RETRY_ERRORS)):
+            except httpx.RequestError as exc:  # transport errors, and an answer that cannot be decoded
+                retry = isinstance(exc, httpx.TransportError) and (method != "POST" or isinstance(exc, _POST_RETRY_ERRORS))
+                if retry and attempt < self._max_retries:
                     self._sleep(self._backoff(attempt))
                     attempt += 1
                     continue
@@ -142,9 +177,20 @@ class SentryClient:
                 raise self._error(summary, None, method, path, "", resource) from exc
 
             status = response.status_code
-            if status == 410 or _deprecation_headers(response):
+            if status == 410:
                 raise self._deprecated(response, method, path, resource)
             if status < 300:
+                if _deprecation_headers(response):
+                    # Carried out, but announced for retirement: raising now would orphan what a
+                    # POST created. Warn, and let the deploy go on.
+                    notice = self._redact(
+                        f"Sentry announces the retirement of {path} (deprecation date: "
+                        f"{response.headers.get('X-Sentry-Deprecation-Date', 'unknown')}; replacement endpoint: "
+                        f"{response.headers.get('X-Sentry-Replacement-Endpoint', 'unknown')})")
+                    if notice not in self.deprecations:
+                        self.deprecations.append(notice)
+                        if self._warn is not None:
+                            self._warn(notice)
                 return response
             retryable = status == 429 or (status >= 500 and (method != "POST" or status in _POST_RETRY_STATUSES))
             if retryable and attempt < self._max_retries:
@@ -162,8 +208,22 @@ class SentryClient:
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
+        started = time.monotonic()
         with httpx.Client(base_url=self.base_url, timeout=self._timeout, headers=headers, verify=_tls()) as http:
-            return http.request(method, path, params=params, json=json)
+            with http.stream(method, path, params=params, json=json) as response:
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_RESPONSE_BYTES:
+                        raise httpx.DecodingError(f"answer larger than {MAX_RESPONSE_BYTES} bytes", request=response.request)
+                    if time.monotonic() - started > self._deadline:
+                        raise httpx.ReadTimeout(f"answer not complete after {self._deadline:g} s", request=response.request)
+                # The body is read and decoded; a Response built from it serves .json(), .text and
+                # .links alike (without the encoding headers, or it would be decoded twice).
+                headers = [(k, v) for k, v in response.headers.multi_items()
+                           if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+                return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                                      request=response.request)
 
     def _backoff(self, attempt: int) -> float:
         return min(BACKOFF_BASE * 2**attempt, BACKOFF_MAX)
@@ -175,7 +235,9 @@ class SentryClient:
             wait = float(reset) - self._now()
         except (TypeError, ValueError):
             return self._backoff(attempt)
-        return min(max(wait, 0.0), MAX_RATE_LIMIT_WAIT)
+        if not math.isfinite(wait) or wait <= 0:  # "nan", "inf", or a reset already past
+            return self._backoff(attempt)
+        return min(wait, MAX_RATE_LIMIT_WAIT)
 
     def _deprecated(self, response: httpx.Response, method: str, path: str, resource: str) -> SentryDeprecatedEndpoint:
         date = response.headers.get("X-Sentry-Deprecation-Date", "unknown")
@@ -199,8 +261,11 @@ class SentryClient:
         return cls(message, status=status, method=method, path=path, body=body, resource=resource, **extra)
 
     def _redact(self, text: str) -> str:
-        # A proxy or debug page may echo the request headers back.
-        return text.replace(self._token, "[token]") if self._token else text
+        # A proxy or debug page may echo the request headers back, and an error may quote the
+        # token in another form: JSON-escaped, URL-encoded, or without its surrounding blanks.
+        for form in _token_forms(self._token):
+            text = text.replace(form, "[token]")
+        return text
 
     def _json(self, response: httpx.Response, resource: str) -> Any:
         if not response.content:
@@ -211,6 +276,30 @@ class SentryClient:
             method, path = response.request.method, response.request.url.path
             summary = f"Sentry's answer to {method} {path} is not JSON"
             raise self._error(summary, response.status_code, method, path, response.text, resource) from None
+
+
+def _token_forms(token: str) -> list[str]:
+    if not token:
+        return []
+    forms = {token, token.strip(), jsonlib.dumps(token)[1:-1], quote(token, safe=""), quote(token),
+             quote_plus(token), repr(token)[1:-1], token.encode("unicode_escape").decode("ascii")}
+    # The longest first, so a shorter form inside a longer one leaves no part behind.
+    return sorted((f for f in forms if len(f) >= 8), key=len, reverse=True)
+
+
+def _require_https(base_url: str) -> None:
+    """The token goes in a header: plain http only to this machine (a test double, a tunnel)."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https":
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme != "http" or not loopback:
+        raise UnsafeBaseUrl(f"Sentry base URL {base_url!r} must use https (http is accepted for localhost only): "
+                            "the auth token would travel in plain text")
 
 
 @functools.cache

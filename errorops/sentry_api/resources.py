@@ -51,9 +51,16 @@ WORKFLOWS = "/api/0/organizations/{organization_id_or_slug}/workflows/"
 WORKFLOW = "/api/0/organizations/{organization_id_or_slug}/workflows/{workflow_id}/"
 
 
+def _id_of(answer: Any) -> str | None:
+    """The id in a create's answer, if it is one (an object with a non-empty id)."""
+    ident = answer.get("id") if isinstance(answer, dict) else None
+    return str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) and str(ident) else None
+
+
 def _may_have_happened(error: SentryApiError) -> bool:
-    """A failure after which Sentry may still have carried the request out."""
-    return error.status is None or error.status >= 500
+    """A failure after which Sentry may still have carried the request out: no answer, a 5xx,
+    or a success whose answer could not be read."""
+    return error.status is None or error.status >= 500 or error.status < 300
 
 
 class MissingSentryToken(Exception):
@@ -106,7 +113,8 @@ class _SentryProvider(ResourceProvider):
                 f"or run `pulumi config set --secret {TOKEN_CONFIG} <token>`."
             )
         base_url = config.get("baseUrl") or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        return SentryClient(base_url, token)
+        # An endpoint announced for retirement still works: say so in the deploy's output.
+        return SentryClient(base_url, token, warn=pulumi.log.warn)
 
     @staticmethod
     def _project_filter(props: dict) -> str:
@@ -160,18 +168,25 @@ class _PayloadProvider(_SentryProvider):
         body = wire_body(props["payload"])
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
-                sentry_id = str(client.post(path, body, resource=self.label)["id"])
-                break
+                answer = client.post(path, body, resource=self.label)
             except SentryApiError as error:
                 if not _may_have_happened(error) or attempt == CREATE_ATTEMPTS:
                     raise
-            # A timeout or a 5xx may come after Sentry created the object: adopt it rather than
-            # create a second one with the same name.
+                answer = None
+            sentry_id = _id_of(answer)
+            if sentry_id is not None:
+                break
+            # A timeout, a 5xx or an answer without an id may come after Sentry created the
+            # object: adopt it rather than create a second one with the same name.
             found = self._find_by_name(client, props, body["name"])
             if found is not None:
                 sentry_id = found
                 client.put(self._item_path(props, sentry_id), body, resource=self.label)
                 break
+            if attempt == CREATE_ATTEMPTS:
+                raise SentryApiError(f"{self.label}: Sentry answered POST {path} without the id of what it created, "
+                                     f"and lists nothing named {body['name']!r}", status=None, method="POST",
+                                     path=path, resource=self.label)
         return CreateResult(sentry_id, self._outs(sentry_id, props, props["payload"]))
 
     def _find_by_name(self, client: SentryClient, props: dict, name: str) -> str | None:
@@ -189,6 +204,10 @@ class _PayloadProvider(_SentryProvider):
             if error.status == 404:
                 return ReadResult("", {})  # an empty id tells Pulumi the object is gone
             raise
+        if not isinstance(answer, dict):
+            raise SentryApiError(f"{self.label}: Sentry's answer for {self.kind.lower()} {id_} is not an object: "
+                                 f"{str(answer)[:100]}", status=200, method="GET", path=self._item_path(props, id_),
+                                 resource=self.label)
         live = project(restore_ints(props.get("payload") or {}), self.as_request(answer))
         outs = self._outs(id_, props, live)
         return ReadResult(id_, outs, {k: v for k, v in outs.items() if k != "sentry_id"})
@@ -338,7 +357,12 @@ class ProjectErrorDetectorProvider(_ProjectScopedProvider):
         return CreateResult(sentry_id, self._outs(props, sentry_id))
 
     def read(self, id_: str, props: dict) -> ReadResult:
-        sentry_id = self._find(props)
+        try:
+            sentry_id = self._find(props)
+        except SentryApiError as error:
+            if error.status != 404:
+                raise
+            sentry_id = None  # the project itself is gone
         if sentry_id is None:
             return ReadResult("", {})
         return ReadResult(sentry_id, self._outs(props, sentry_id))

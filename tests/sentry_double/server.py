@@ -64,6 +64,8 @@ class _Faults:
     fail_status: int = 500
     # Carry the request out, then answer with the failure (a proxy timing out on a slow Sentry).
     fail_after_processing: bool = False
+    # Carry the next request out, then answer these raw bytes instead (an odd or broken answer).
+    mangled: bytes | None = None
     retired: list[_Retired] = field(default_factory=list)
 
 
@@ -123,6 +125,11 @@ class SentryDouble:
         with self._lock:
             self._faults.failing, self._faults.fail_status = count, status
             self._faults.fail_after_processing = after_processing
+
+    def mangle_next_answer(self, raw: bytes) -> None:
+        """Carry the next request out, then answer 201 with ``raw`` as the body."""
+        with self._lock:
+            self._faults.mangled = raw
 
     def add_environment(self, name: str) -> None:
         self.state.environments.add(name)
@@ -243,6 +250,9 @@ class SentryDouble:
                     self._route(method, url.path, query, body)
                 return self._faults.fail_status, {"detail": "Internal Error"}, {}
             status, answer, headers = self._route(method, url.path, query, body)
+            if self._faults.mangled is not None:
+                raw, self._faults.mangled = self._faults.mangled, None
+                return 201, _Raw(raw), {}
             return status, answer, {**headers, **deprecation}
 
     def _route(self, method, path, query, body):
@@ -468,7 +478,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a bug in the double must fail the test, not hang the client
             double.crashes.append(traceback.format_exc())
             status, answer, headers = 500, {"detail": "Internal Error"}, {}
-        payload = b"" if answer is None else json.dumps(answer).encode()
+        payload = b"" if answer is None else answer.raw if isinstance(answer, _Raw) else json.dumps(answer).encode()
         self.send_response(status)
         # Real Sentry sends these on every REST answer, not only on 429.
         headers = {
@@ -497,6 +507,13 @@ PROJECT_NOT_NUMBER = {"detail": "Invalid project parameter. Values must be numbe
 
 def _slug_in(query: dict) -> bool:
     return any(not p.lstrip("-").isdigit() for p in query.get("project", []))
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """An answer sent as these bytes, not as JSON."""
+
+    raw: bytes
 
 
 def _camel(key: str) -> str:
