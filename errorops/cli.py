@@ -1,13 +1,16 @@
 """Command line: ``errorops validate``, ``plan``, ``check`` and ``diff``.
 
-Exit codes: 0 fine, 1 the configuration has problems, 2 the command was used wrongly,
-3 an internal error (a bug: please report it).
+Exit codes: 0 fine, 1 the configuration has problems (or the output could not be
+written), 2 the command was used wrongly, 3 an internal error (a bug: please report it),
+130 interrupted (Ctrl-C), 141 the reader of the output went away.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -102,18 +105,54 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from .review.command import default_root, run
+    from .review.plan_at import UsageError
 
-    return run(args.root or default_root(REPO_ROOT), args.base, args.format)
+    try:
+        root = args.root or default_root()
+    except UsageError as exc:
+        raise Stop(2, f"errorops diff: {exc}") from None
+    return run(root, args.base, args.format)
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Ctrl-C ends every command at once: the mock runtime waits in worker threads and event
+    # loops that a KeyboardInterrupt in the main thread does not stop (they would hang the exit).
+    previous = signal.signal(signal.SIGINT, _interrupted)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
     except Stop as stop:
         if stop.message:
             print(stop.message, file=sys.stderr)
         return stop.code
+    except BrokenPipeError:
+        # The reader went away (`errorops plan | head`): nothing to say, as a SIGPIPE death.
+        _leave(141)
+    except OSError as exc:  # only the output errors of _dispatch get here
+        _leave(1, f"errorops: cannot write the output: {exc.strerror or exc}")
+    return 3  # not reached: _leave ends the process
+
+
+def _interrupted(_signum, _frame) -> None:
+    _leave(130, "errorops: interrupted")
+
+
+def _leave(code: int, message: str = "") -> None:
+    try:
+        if message:
+            print(message, file=sys.stderr, flush=True)
+    except OSError:
+        pass
+    os._exit(code)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -125,10 +164,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "diff":
             return _diff(args)
         return _validate(args) if args.command == "validate" else _plan(args)
-    except Stop:
+    except (Stop, BrokenPipeError):
         raise
-    except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into a message
-        if os.environ.get("ERROROPS_DEBUG"):
+    except OSError as exc:
+        if exc.errno in _OUTPUT_ERRNOS:
             raise
-        print(f"errorops: internal error: {type(exc).__name__}: {exc} (set ERROROPS_DEBUG=1 for details)", file=sys.stderr)
-        return 3
+        return _internal_error(exc)
+    except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into a message
+        return _internal_error(exc)
+
+
+# Writing the output failed: the disk is full, or the terminal or file went away.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("ERROROPS_DEBUG"):
+        raise exc
+    print(f"errorops: internal error: {type(exc).__name__}: {exc} (set ERROROPS_DEBUG=1 for details)", file=sys.stderr)
+    return 3

@@ -213,3 +213,62 @@ def test_validate_a_single_valid_rule_file(tmp_path):
     repo = make_repo(tmp_path / "repo")
     run = run_cli("validate", "alert_rules/organization.yaml", cwd=repo.root)
     assert (run.code, run.stderr) == (0, "")
+
+
+# --- hostile use of the command line ------------------------------------------------------------
+
+def test_github_annotation_properties_are_escaped_so_a_file_name_cannot_forge_one():
+    from errorops.problems import Problem
+    from errorops.report import github
+
+    line = github.format([Problem("a,line=1::error file=x", 3, 4, "msg")])
+    assert line == "::error file=a%2Cline=1%3A%3Aerror file=x,line=3,col=4,title=errorops::msg"
+    assert line.count("::") == 2
+
+
+def test_ctrl_c_ends_a_plan_with_130_and_one_line():
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "errorops", "plan", "--stack", "all"], cwd=REPO_ROOT,
+                               env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # past the imports, into planning
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert (process.returncode, err) == (130, "errorops: interrupted\n")
+
+
+class _Gone:
+    """An output whose reader went away, or whose disk is full."""
+
+    def __init__(self, error: OSError):
+        self.error = error
+
+    def write(self, _text):
+        raise self.error
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize(("error", "code", "said"), [
+    (BrokenPipeError(32, "Broken pipe"), 141, ""),  # `errorops plan | head`: quiet, as a SIGPIPE death
+    (OSError(28, "No space left on device"), 1, "errorops: cannot write the output: No space left on device\n"),
+])
+def test_output_that_cannot_be_written_ends_without_a_traceback(monkeypatch, capsys, error, code, said):
+    from errorops import cli
+
+    left = []
+    monkeypatch.setattr(cli.os, "_exit", left.append)
+    monkeypatch.setattr(cli.sys, "stdout", _Gone(error))
+    cli.main(["validate"])
+    assert left == [code]
+    assert capsys.readouterr().err == said
+
+
+def test_diff_outside_an_errorops_checkout_refuses_instead_of_diffing_another(tmp_path):
+    run = run_cli("diff", "--base", "HEAD", cwd=tmp_path)
+    assert run.code == 2
+    assert "is not inside a git checkout of an errorops repository" in run.stderr and run.stdout == ""

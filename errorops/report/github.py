@@ -6,10 +6,18 @@ from ..problems import Problem
 
 
 def _escape(text: str) -> str:
+    """A command's message (@actions/core escapeData)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A command's property value (@actions/core escapeProperty): ':' and ',' end a property,
+    so a file named 'a,line=1::forged' could otherwise write an annotation of its own."""
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def format(problems: list[Problem]) -> str:
     return "\n".join(
-        f"::error file={p.path},line={p.line},col={p.column},title=errorops::{_escape(p.message)}" for p in problems
+        f"::error file={_escape_property(p.path)},line={p.line},col={p.column},title=errorops::{_escape(p.message)}"
+        for p in problems
     )

@@ -16,14 +16,21 @@ from .roles import load_roles
 RENDERERS = {"text": render_text, "markdown": render_markdown}
 
 
-def default_root(fallback: Path) -> Path:
-    """The git checkout around the working directory when it is an errorops project, else ``fallback``."""
+def default_root() -> Path:
+    """The git checkout around the working directory, when it is an errorops project.
+
+    Never another one: diffing the repository errorops was installed from, when the user
+    stands somewhere else, would report changes of a repository they did not mean.
+    """
     try:
         done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return fallback
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"cannot run git ({exc}); pass --root") from None
     top = Path(done.stdout.strip()) if done.returncode == 0 else None
-    return top if top is not None and (top / "Pulumi.yaml").is_file() else fallback
+    if top is None or not (top / "Pulumi.yaml").is_file():
+        raise UsageError(f"{Path.cwd()} is not inside a git checkout of an errorops repository "
+                         "(one with Pulumi.yaml at its top); run it there or pass --root")
+    return top
 
 
 def diff(root: Path, base: str) -> Diff:
