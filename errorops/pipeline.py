@@ -14,7 +14,7 @@ from .load.yaml_source import Document
 from .model.build import build_model
 from .model.types import Model
 from .problems import Problem, ProblemsFound
-from .validate import crossref
+from .validate import crossref, unique_files
 from .validate.schema import schema_for, validate_document
 from .validate.secrets import declared_secrets, redact, secret_values
 
@@ -44,6 +44,7 @@ def _schema_stage(sources: Sources) -> tuple[dict[str, tuple[Document, ...]], li
         if kind:
             problems += validate_document(doc, kind)
             kinds.setdefault(kind, []).append(doc)
+    problems += unique_files.check(kinds)
     if sources.project is not None:
         problems += validate_document(sources.project, "pulumi_project")
     declared = declared_secrets(sources.project)
