@@ -126,3 +126,23 @@ def test_nan_in_a_rule_file_exits_1_with_its_position(repo: Repo):
     run = run_cli("validate", str(repo.root), cwd=repo.root)
     assert run.code == 1
     assert run.stderr.splitlines()[0] == f"{repo.at(ORG, '.nan')}: not a finite number (.nan and .inf cannot be planned or sent)"
+
+
+@pytest.mark.parametrize("key, value, declared", [
+    ("pagerduty", "maybe", "boolean"), ("pagerduty", "1", "boolean"), ("teamLeadSentryUserId", "true", "string"),
+])
+def test_stack_value_of_another_type_than_declared_is_refused_where_written(repo: Repo, key: str, value: str, declared: str):
+    # Before: validate passed and plan stopped with "ConfigTypeError", naming no line.
+    repo.append("Pulumi.dev.yaml", f"  errorops:{key}: {value}\n")
+    write = "true or false" if declared == "boolean" else "text"
+    assert repo.problems() == [
+        f"{repo.at('Pulumi.dev.yaml', value, within=f'errorops:{key}: {value}')}: config key 'errorops:{key}' is "
+        f"declared {declared} (at {repo.at('Pulumi.yaml', key, within=f'  {key}:')}); write {write}"
+    ]
+
+
+@pytest.mark.parametrize("key, value", [("pagerduty", "false"), ("pagerduty", "'true'"), ("teamLeadSentryUserId", "'1234567'"),
+                                        ("teamLeadSentryUserId", "1234567")])
+def test_stack_value_pulumi_reads_as_declared_passes(repo: Repo, key: str, value: str):
+    repo.append("Pulumi.dev.yaml", f"  errorops:{key}: {value}\n")
+    assert repo.problems() == []
