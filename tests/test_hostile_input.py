@@ -84,6 +84,7 @@ AMBIGUOUS = "this plain value reads differently in YAML 1.1 and in YAML 1.2"
     ('"\\ud800"', "text contains the control character or lone surrogate U+D800"),
     ('"\\e[31m"', "text contains the control character or lone surrogate U+001B"),
     ("x" * (MAX_STRING + 1), f"text of {MAX_STRING + 1} characters; values are limited to {MAX_STRING}"),
+    ("' '", "text is only whitespace"),
     ("012345", AMBIGUOUS),
     ("yes", AMBIGUOUS),
     ("off", AMBIGUOUS),

@@ -165,6 +165,9 @@ def _check_value(node: yaml.Node, value: Any) -> None:
     if isinstance(value, str):
         if len(value) > MAX_STRING:
             raise _Refused(node, f"text of {len(value)} characters; values are limited to {MAX_STRING}")
+        if value and not value.strip():
+            # "" is a deliberate empty value (an unset id); blanks alone are a name nobody can read.
+            raise _Refused(node, "text is only whitespace; write a value, or \"\" for none")
         bad = _BAD_CHAR.search(value)
         if bad:
             raise _Refused(node, f"text contains the control character or lone surrogate U+{ord(bad.group()):04X}")
