@@ -31,6 +31,9 @@ PROBLEM_LINE = re.compile(r"^[^:\n]+:\d+:\d+: \S")
 ODD_STRINGS = ("", " ", "\x00", "\x1b[31mred", "\u202eevil", "\ud800", "%s%n{0}", "${project}", "yes", "012345",
                "1_000", "~", "A" * 200_000, "é" * 40_000, "'\"\\")
 DEEP = "DEEP-NESTING-HERE"
+PLAIN = "PLAIN-VALUE-HERE"
+# Plain values YAML 1.1 (PyYAML) and YAML 1.2 (Pulumi) read differently, or that break later.
+AMBIGUOUS = ("012345", "0755", "yes", "No", "on", "OFF", "1_000", "1:30", "1e3", ".nan", "-.inf", "0o17")
 SWAP_VALUES = ([], {}, "x", 0, -1, True, None, 1.5, [[]], {"k": "v"})
 
 
@@ -71,7 +74,7 @@ def _mutate(rng: random.Random, rel: str, data) -> tuple[str, object, str | None
     strings = [p for p, v in nodes if isinstance(v, str)]
     keyed = [p for p, v in nodes if not isinstance(p[-1], int)]
     cls = rng.choice(["delete-key", "swap-type", "duplicate-file", "nan-inf", "odd-string", "deep-nesting",
-                      "plain-secret", "secret-in-secure"])
+                      "plain-secret", "secret-in-secure", "ambiguous-plain"])
     if cls == "delete-key" and keyed:
         _delete(data, rng.choice(keyed))
     elif cls == "swap-type":
@@ -87,6 +90,10 @@ def _mutate(rng: random.Random, rel: str, data) -> tuple[str, object, str | None
         _set(data, rng.choice(nodes)[0], DEEP)
         depth = rng.choice([40, 400, 3000])
         return cls, data, "[" * depth + "]" * depth
+    elif cls == "ambiguous-plain":
+        # Written into the text after dumping: the dumper would quote it.
+        _set(data, rng.choice([p for p, v in nodes if not isinstance(v, (dict, list))] or [p for p, _ in nodes]), PLAIN)
+        return cls, data, rng.choice(AMBIGUOUS)
     elif cls in ("plain-secret", "secret-in-secure"):
         config = data.setdefault("config", {}) if rel.startswith("Pulumi.") else data
         key = rng.choice(["sentry:token", "pagerduty:token", "gcp:credentials", "errorops:teamLeadEmail",
@@ -167,8 +174,8 @@ def _run_all(repo_root: Path, work: Path, count: int, seed: int) -> list[Outcome
             text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**9)
         except yaml.YAMLError:
             text = yaml.safe_dump(data, sort_keys=False, width=10**9)  # e.g. a lone surrogate: escaped
-        if cls == "deep-nesting":
-            text, extra = text.replace(DEEP, extra), None
+        if cls in ("deep-nesting", "ambiguous-plain"):
+            text, extra = text.replace(DEEP, extra).replace(PLAIN, extra), None
         extra_path = copy / (rel.replace(".yaml", "_copy.yaml") if rel.startswith("alert_rules/") else "alert_rules/zz.yaml")
         try:
             (copy / rel).write_text(text, "utf-8", errors="surrogatepass")
