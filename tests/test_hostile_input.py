@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from errorops.load.yaml_source import MAX_DEPTH, MAX_STRING, parse_text
+from errorops.load.yaml_source import MAX_DEPTH, MAX_STRING, load_yaml, parse_text
 
 from conftest import ENVS, ORG, Repo, run_cli
 
@@ -147,3 +147,11 @@ def test_stack_value_of_another_type_than_declared_is_refused_where_written(repo
 def test_stack_value_pulumi_reads_as_declared_passes(repo: Repo, key: str, value: str):
     repo.append("Pulumi.dev.yaml", f"  errorops:{key}: {value}\n")
     assert repo.problems() == []
+
+
+@pytest.mark.parametrize("device, what", [("/dev/zero", "a character device"), ("/dev/urandom", "a character device")])
+def test_the_reader_refuses_a_device_by_its_type_even_without_a_repository(device: str, what: str):
+    # `errorops validate FILE` has no repository around it: the type check alone must stop it,
+    # before a read that would never end (a device's st_size is 0).
+    doc, problems = load_yaml(Path(device), "x.yaml")
+    assert doc is None and [str(p) for p in problems] == [f"x.yaml:1:1: is {what}, not a regular file"]
