@@ -14,8 +14,9 @@ from .load.yaml_source import Document
 from .model.build import build_model
 from .model.types import Model
 from .problems import Problem, ProblemsFound
-from .validate import crossref
+from .validate import crossref, unique_files
 from .validate.schema import schema_for, validate_document
+from .validate.secrets import declared_secrets, redact, secret_values
 
 # A repository is complete when it has each of these; other kinds are optional.
 REQUIRED_KINDS = ("organization", "environments", "notification_targets", "severity_levels")
@@ -43,10 +44,12 @@ def _schema_stage(sources: Sources) -> tuple[dict[str, tuple[Document, ...]], li
         if kind:
             problems += validate_document(doc, kind)
             kinds.setdefault(kind, []).append(doc)
+    problems += unique_files.check(kinds)
     if sources.project is not None:
         problems += validate_document(sources.project, "pulumi_project")
+    declared = declared_secrets(sources.project)
     for doc in sources.stacks.values():
-        problems += validate_document(doc, "stack")
+        problems += validate_document(doc, "stack", declared)
     if not problems and sources.project is not None:
         where = sources.rules[0].path if sources.rules else str(sources.root)
         for kind in REQUIRED_KINDS:
@@ -55,8 +58,23 @@ def _schema_stage(sources: Sources) -> tuple[dict[str, tuple[Document, ...]], li
     return {k: tuple(v) for k, v in kinds.items()}, problems
 
 
+def _secrets_of(sources: Sources) -> list[str]:
+    declared = declared_secrets(sources.project)
+    # Not Pulumi.yaml: it declares keys (type, description), it holds no values.
+    docs = [*sources.rules, *sources.stacks.values()]
+    return [text for doc in docs for text in secret_values(doc, declared)]
+
+
 def check_repository(root: Path = REPO_ROOT) -> Result:
     sources, problems = load_sources(root)
+    result = _check(sources, problems)
+    if result.problems:
+        # The last line of defence: whatever stage built a message, no secret value reaches it.
+        result.problems = sorted(redact(result.problems, _secrets_of(sources)))
+    return result
+
+
+def _check(sources: Sources, problems: list[Problem]) -> Result:
     files = len(sources.rules) + len(sources.stacks) + (1 if sources.project else 0)
     if problems:
         return Result(None, sorted(problems), files)

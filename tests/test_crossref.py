@@ -10,9 +10,11 @@ import re
 
 import pytest
 
+from errorops.load.yaml_source import parse_text
 from errorops.pipeline import check_repository
+from errorops.validate import unique_files
 
-from conftest import ENVS, ORG, TARGETS, Repo
+from conftest import ENVS, ORG, TARGETS, Repo, kind_of
 
 
 def env_block(repo: Repo, env_id: str) -> str:
@@ -88,7 +90,7 @@ def test_organization_kind_defined_twice(repo: Repo):
         "teams:\n  - id: qa\n    name: QA\n"
     ))
     assert repo.problems() == [
-        f"alert_rules/zz_org.yaml:1:7: kind 'organization' is already defined in {ORG}; it may appear in one file only"
+        f"alert_rules/zz_org.yaml:1:7: kind 'organization' is already defined in {repo.at(ORG, 'organization', within='kind: organization')}; it may appear in one file only"
     ]
 
 
@@ -100,7 +102,7 @@ def test_notification_targets_kind_defined_twice(repo: Repo):
         "recipients:\n  - {id: intern, name: Intern, address_config: teamLeadEmail}\n"
     ))
     assert repo.problems() == [
-        f"alert_rules/zz_targets.yaml:1:7: kind 'notification_targets' is already defined in {TARGETS}; "
+        f"alert_rules/zz_targets.yaml:1:7: kind 'notification_targets' is already defined in {repo.at(TARGETS, 'notification_targets', within='kind: notification_targets')}; "
         "it may appear in one file only"
     ]
 
@@ -251,3 +253,34 @@ def test_problems_of_several_rules_are_reported_together_and_sorted(repo: Repo):
         (p.path, p.line, p.column) for p in result.problems
     )
     assert [p.path for p in result.problems] == ["Pulumi.dev.yaml", "Pulumi.staging.yaml", ORG]
+
+
+# --- nothing silently dropped across files of one kind (issue 13, class 1) ----------------
+
+
+@pytest.mark.parametrize("kind_file", ["alert_rules/gcp_monitoring.yaml", "alert_rules/sentry_alerts.yaml"])
+def test_second_file_of_a_one_file_kind_is_refused_naming_both(full_repo: Repo, kind_file: str):
+    # A copy with one policy or rule fewer: before, one of the two files was planned and the other lost.
+    full_repo.write("alert_rules/zz_copy.yaml", full_repo.read(kind_file))
+    kind = kind_of(full_repo.path(kind_file))
+    first = full_repo.at(kind_file, kind, within=f"kind: {kind}")
+    second = full_repo.at("alert_rules/zz_copy.yaml", kind, within=f"kind: {kind}")
+    assert full_repo.problems() == [f"{second}: kind '{kind}' is already defined in {first}; it may appear in one file only"]
+
+
+def test_lists_of_a_merged_kind_are_merged_but_other_sections_are_refused(repo: Repo):
+    a, _ = parse_text("kind: environments\nenvironments: []\nextra: {x: 1}\n", "a.yaml")
+    b, _ = parse_text("kind: environments\nenvironments: []\nextra: {x: 2}\n", "b.yaml")
+    assert [str(p) for p in unique_files.check({"environments": [a, b]})] == [
+        "b.yaml:3:1: section 'extra' of kind 'environments' is already defined in a.yaml:3:1; "
+        "only lists are merged across files"
+    ]
+
+
+def test_environments_split_over_two_files_are_both_read(repo: Repo):
+    text = repo.read(ENVS)
+    head, rest = text.split("\n  - id: dev", 1) if "\n  - id: dev" in text else (None, None)
+    assert head is not None, "environments.yaml no longer lists dev as '  - id: dev'"
+    repo.write(ENVS, head + "\n")
+    repo.write("alert_rules/environments_dev.yaml", "kind: environments\nenvironments:\n  - id: dev" + rest)
+    assert repo.problems() == []

@@ -89,8 +89,8 @@ def test_unknown_link_variable(repo):
 
 def test_empty_filter(repo):
     path = _gcp(repo)
-    text = edit(path, 'filter: severity>=WARNING AND jsonPayload.event="cache_error"', 'filter: "  "')
-    _expect(repo, path, text, '"  "', "filter of log metric 'cache_errors' is empty")
+    text = edit(path, 'filter: severity>=WARNING AND jsonPayload.event="cache_error"', 'filter: ""')
+    _expect(repo, path, text, '""', "filter of log metric 'cache_errors' is empty")
 
 
 def test_unbalanced_filter(repo):

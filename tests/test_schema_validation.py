@@ -236,10 +236,10 @@ def test_stack_secure_value_shape(repo: Repo, value: str):
     assert ": config.errorops:teamLeadEmail" in problems[0]
 
 
-def test_stack_secure_value_without_v1_prefix_names_the_pattern(repo: Repo):
+def test_stack_secure_value_without_v1_prefix_names_the_pattern_not_the_value(repo: Repo):
     repo.append("Pulumi.prod.yaml", "  errorops:teamLeadEmail:\n    secure: abc\n")
     assert repo.problems() == [
-        f"{repo.at('Pulumi.prod.yaml', 'abc')}: config.errorops:teamLeadEmail.secure: 'abc' does not match '^v1:'"
+        f"{repo.at('Pulumi.prod.yaml', 'abc')}: config.errorops:teamLeadEmail.secure: does not match '^v1:'"
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,9 @@ class Sources:
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        # The folder resolved, the name kept: a symlink is named as written, and a loop cannot raise.
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 
@@ -44,8 +46,11 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
     if not root.exists():
         return sources, [Problem(str(root), 1, 1, "no such file or folder")]
 
+    # A symlink may point elsewhere in the repository, never out of it.
+    within = root if root.is_dir() else None
+
     def load(path: Path) -> Document | None:
-        doc, found = load_yaml(path, _display(path, root))
+        doc, found = load_yaml(path, _display(path, root), within)
         problems.extend(found)
         return doc
 
@@ -53,7 +58,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
         doc = load(path)
         if doc is not None:
             sources.rules.append(doc)
-    if root.is_dir() and (root / PROJECT_FILE).is_file():
+    # lexists, not is_file: a Pulumi.yaml that is a FIFO or a broken link is refused, not ignored.
+    if root.is_dir() and os.path.lexists(root / PROJECT_FILE):
         sources.project = load(root / PROJECT_FILE)
         for path in sorted(root.glob("Pulumi.*.yaml")):
             doc = load(path)

@@ -9,6 +9,10 @@ turned into plain data by hand, so every refusal can name a line and column.
 from __future__ import annotations
 
 import datetime
+import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,15 @@ from ..problems import Problem
 MAX_BYTES = 1024 * 1024
 # Reviewed configuration never needs more; an alias bomb always does.
 MAX_NODES = 100_000
+# Nesting this deep is never configuration; far deeper would exhaust Python's recursion
+# limit in the composer, the schema validator or the model.
+MAX_DEPTH = 32
+# The longest text in the files is a runbook paragraph of a few hundred characters, and
+# Cloud Monitoring takes documentation up to 8192 (which a crossref rule checks, naming the
+# rendered length); four times that in one value is a mistake, a megabyte title an attack.
+MAX_STRING = 32768
+# JSON (the plan, Sentry's API) carries integers exactly up to 2**53.
+MAX_INT = 2**53
 
 PathKey = tuple[Any, ...]
 
@@ -59,10 +72,56 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 class _Refused(Exception):
-    def __init__(self, node: yaml.Node, message: str):
+    def __init__(self, node: yaml.Node | yaml.Event, message: str):
         super().__init__(message)
         self.node = node
         self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing nesting before the recursive composer can hit the recursion limit."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(self.peek_event(), f"nesting deeper than {MAX_DEPTH} levels")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+# YAML 1.2's core schema, which Pulumi (Go's yaml.v3) uses for Pulumi.*.yaml. PyYAML reads
+# YAML 1.1, where 012345 is octal, yes/no/on/off are booleans and 1_000 and 1:30 are numbers.
+_CORE_12 = (
+    (re.compile(r"~|null|Null|NULL|"), lambda t: None),
+    (re.compile(r"true|True|TRUE|false|False|FALSE"), lambda t: t.lower() == "true"),
+    (re.compile(r"[-+]?[0-9]+"), int),
+    (re.compile(r"0o[0-7]+"), lambda t: int(t[2:], 8)),
+    (re.compile(r"0x[0-9a-fA-F]+"), lambda t: int(t[2:], 16)),
+    (re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"), float),
+    (re.compile(r"[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN"), lambda t: float(t.replace(".", ""))),
+)
+
+
+def _yaml12(text: str) -> Any:
+    for pattern, read in _CORE_12:
+        if pattern.fullmatch(text):
+            return read(text)
+    return text
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+# C0 and C1 control characters other than tab and line breaks, and lone surrogates (which
+# no UTF-8 file can hold, but a "\ud800" escape can): they break JSON, terminals and APIs.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _at(mark: yaml.Mark) -> Position:
@@ -96,6 +155,24 @@ def _tab_problems(text: str, display: str) -> list[Problem]:
     return problems
 
 
+def _check_value(node: yaml.Node, value: Any) -> None:
+    """Refuse values that pass a schema and break later. Messages never quote the value:
+    it may be a secret."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Refused(node, "not a finite number (.nan and .inf cannot be planned or sent)")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INT:
+        raise _Refused(node, f"number out of range (integers are limited to less than 2**53)")
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise _Refused(node, f"text of {len(value)} characters; values are limited to {MAX_STRING}")
+        if value and not value.strip():
+            # "" is a deliberate empty value (an unset id); blanks alone are a name nobody can read.
+            raise _Refused(node, "text is only whitespace; write a value, or \"\" for none")
+        bad = _BAD_CHAR.search(value)
+        if bad:
+            raise _Refused(node, f"text contains the control character or lone surrogate U+{ord(bad.group()):04X}")
+
+
 class _Builder:
     """Turns a composed node tree into plain data, recording positions."""
 
@@ -124,16 +201,21 @@ class _Builder:
         finally:
             self.active.discard(id(node))
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, *, key: bool = False) -> Any:
         try:
             value = self.loader.construct_object(node, deep=True)
         except ValueError as exc:  # e.g. an integer past Python's digit limit
             raise _Refused(node, f"value cannot be read: {str(exc).split(';')[0]}") from None
         # Dates would reach the schema as datetime objects; the files mean text.
         if isinstance(value, (datetime.date, datetime.datetime)):
-            return node.value
+            value = node.value
         if isinstance(value, bytes):
             raise _Refused(node, "binary scalars (!!binary) are not allowed")
+        if not key and node.style is None and not node.tag.startswith("!") and not _same(value, _yaml12(node.value)):
+            raise _Refused(node, "this plain value reads differently in YAML 1.1 and in YAML 1.2, which Pulumi uses "
+                                 "(octal 012, yes/no/on/off, 1_000, 1:30, 1e3); quote it if it is text, "
+                                 "or write the number or true/false plainly")
+        _check_value(node, value)
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
@@ -144,7 +226,7 @@ class _Builder:
                 raise _Refused(key_node, "merge keys ('<<') are not supported; write the keys out")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(key_node, "mapping keys must be plain scalars")
-            key = self._scalar(key_node)
+            key = self._scalar(key_node, key=True)
             if not isinstance(key, str):
                 key = str(key_node.value)
             here = _at(key_node.start_mark)
@@ -159,16 +241,61 @@ class _Builder:
         return result
 
 
-def load_yaml(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:
-    """Load one YAML file strictly. Returns the document, or None and the reasons."""
+class Unreadable(Exception):
+    """A file that is not a regular file inside the repository, or is too large."""
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def read_regular(path: Path, within: Path | None = None, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit``; anything else raises Unreadable.
+
+    A device (/dev/zero), a FIFO or a socket would hang or never end, so the file is
+    opened non-blocking and checked with fstat on the open descriptor before any read.
+    The limit holds for the bytes read, not for st_size, which a device reports as 0.
+    """
+    try:
+        real = os.path.realpath(path, strict=True)
+    except OSError as exc:  # ELOOP: a symlink loop; ENOENT: a dangling link
+        raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
+    if within is not None and os.path.commonpath([real, os.path.realpath(within)]) != os.path.realpath(within):
+        raise Unreadable("is a symlink to a file outside the repository; copy the file in instead")
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            raise Unreadable(f"is {what}, not a regular file")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise Unreadable(f"file is larger than {limit} bytes; configuration files are limited to that")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def load_yaml(path: Path, display: str | None = None, within: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """Load one YAML file strictly. Returns the document, or None and the reasons.
+
+    ``within``: the repository the file (after symlinks) must lie in."""
     display = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(display, 1, 1, f"file is {size} bytes; configuration files are limited to {MAX_BYTES}")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(display, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+        raw = read_regular(path, within)
+    except Unreadable as exc:
+        return None, [Problem(display, 1, 1, str(exc))]
     text, problems = _decode(raw, display)
     if text is None:
         return None, problems
@@ -190,7 +317,7 @@ def _reader_position(text: str, index: int) -> Position:
 
 def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
         pos = _reader_position(text, exc.position)
         return None, [Problem(display, pos.line, pos.column, _control(exc))]

@@ -13,6 +13,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from ..load.yaml_source import Document
 from ..problems import Problem
+from .secrets import is_secret_path
 
 # Schemas for the Pulumi files themselves; every other schema is a kind of rule file.
 PULUMI_SCHEMAS = ("stack", "pulumi_project")
@@ -46,13 +47,29 @@ def _declared(schema: dict, key: str) -> bool:
     return any(re.search(p, key) for p in schema.get("patternProperties", {}))
 
 
-def _problems(doc: Document, error: ValidationError) -> Iterator[Problem]:
+def _secret_message(path: tuple, error: ValidationError) -> str:
+    """The message of an error at a secret position, built from the schema alone: jsonschema's
+    own message quotes the instance, which here is (part of) a secret."""
+    if len(path) == 2 and path[0] == "config" and not isinstance(error.instance, dict):
+        key = path[1]
+        return (f"{dotted(path)}: is a secret and must not be stored in plain text; set it with: "
+                f"pulumi config set --secret {key.split(':', 1)[1] if key.startswith('errorops:') else key} ...")
+    if error.validator in ("pattern", "type", "format"):
+        why = {"pattern": "does not match", "type": "is not of type", "format": "is not a"}[error.validator]
+        return f"{dotted(path)}: {why} {error.validator_value!r}"
+    return f"{dotted(path)}: is not valid here ({error.validator})"
+
+
+def _problems(doc: Document, error: ValidationError, declared: frozenset[str] = frozenset()) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         for key in error.instance:
             if not _declared(error.schema, key):
-                yield doc.problem(path + (key,), f"{dotted(path + (key,))}: unknown key '{key}' (allowed: {allowed})", key=True)
+                # Inside a secret, a key may be a pasted secret itself: name the place, not the key.
+                what = f"{dotted(path)}: unknown key" if is_secret_path(path, declared) else \
+                    f"{dotted(path + (key,))}: unknown key '{key}'"
+                yield doc.problem(path + (key,), f"{what} (allowed: {allowed})", key=True)
         return
     if error.validator == "required":
         yield doc.problem(path, f"{dotted(path)}: {error.message.replace('is a required property', 'is required')}")
@@ -66,14 +83,18 @@ def _problems(doc: Document, error: ValidationError) -> Iterator[Problem]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         # Prefer the branch written for this kind of value over "is not of type ...".
         shaped = [e for e in error.context if e.validator != "type"] or error.context
-        yield from _problems(doc, best_match(shaped))
+        yield from _problems(doc, best_match(shaped), declared)
+        return
+    if is_secret_path(path, declared):
+        yield doc.problem(path, _secret_message(path, error))
         return
     yield doc.problem(path, f"{dotted(path)}: {error.message}")
 
 
-def validate_document(doc: Document, schema_name: str) -> list[Problem]:
+def validate_document(doc: Document, schema_name: str, declared: frozenset[str] = frozenset()) -> list[Problem]:
+    """Schema problems of a document; ``declared``: the stack config keys Pulumi.yaml makes secret."""
     errors = sorted(validator(schema_name).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [p for error in errors for p in _problems(doc, error)]
+    return [p for error in errors for p in _problems(doc, error, declared)]
 
 
 def schema_for(doc: Document) -> tuple[str | None, list[Problem]]:

@@ -42,7 +42,3 @@ def check(model) -> Iterator[Problem]:
     yield from _duplicates("severity level", model.severity_levels)
     yield from _duplicates("error type id", model.sentry.error_types)
     yield from _duplicates("Sentry rule id", model.sentry.rules)
-    for kind in ("organization", "notification_targets"):
-        docs = model.files_by_kind.get(kind, ())
-        for doc in docs[1:]:
-            yield doc.problem(("kind",), f"kind '{kind}' is already defined in {docs[0].path}; it may appear in one file only")
