@@ -30,6 +30,7 @@ from conftest import Repo, run_cli
 SENTRY = "alert_rules/sentry_alerts.yaml"
 LEVELS = "alert_rules/severity_levels.yaml"
 GCP = "alert_rules/gcp_monitoring.yaml"
+TARGETS = "alert_rules/notification_targets.yaml"
 SKIP = ("tests/", "benchmarks/", ".git/")
 
 
@@ -83,9 +84,11 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     repo.edit(SENTRY, "window_seconds: 900\n", "window_seconds: 1800\n")
     # Google Cloud: error-rate-critical 0.05 -> 0.03.
     repo.edit(GCP, "comparison: gt\n        threshold: 0.05", "comparison: gt\n        threshold: 0.03")
-    # Routing: P1 now also e-mails the on-call engineer (prod allows it; dev and staging do not).
+    # Routing: P1 now also e-mails the product manager, whom the process now lets P1 e-mail
+    # (prod allows it; dev and staging do not).
+    repo.edit(TARGETS, "    name: Product Manager\n    levels: [P0]", "    name: Product Manager\n    levels: [P0, P1]")
     repo.edit(LEVELS, "      email: [team_lead]\n      github_issue: true",
-              "      email: [team_lead, on_call_engineer]\n      github_issue: true")
+              "      email: [team_lead, product_manager]\n      github_issue: true")
     runs["text"] = run_cli("diff", "--base", "HEAD", cwd=repo.root)
     runs["markdown"] = run_cli("diff", "--base", "HEAD", "--format", "markdown", cwd=repo.root)
     runs["markdown again"] = run_cli("diff", "--base", "HEAD", "--format", "markdown", "--root", str(repo.root))
@@ -109,16 +112,16 @@ def test_threshold_window_and_route_edits_read_as_sentences(edited):
         assert "threshold 5% -> 3%" in changes["~ Sentry monitor monitor-error_rate_critical"]
         assert "window 15 min -> 30 min" in changes["~ Sentry monitor monitor-error_rate_high"]
         assert "threshold 0.05 -> 0.03" in changes["~ GCP alert policy error-rate-critical"]
-    # Only prod e-mails the on-call engineer: dev and staging notify less by design.
+    # Only prod e-mails the product manager: dev and staging notify less by design.
     prod = found["prod"]
-    assert "now also e-mails the on-call engineer" in prod["~ Sentry alert alert-error_rate_high"]
-    assert "now also e-mails the on-call engineer" in prod["~ GCP alert policy error-rate-high"]
+    assert "now also e-mails the product manager" in prod["~ Sentry alert alert-error_rate_high"]
+    assert "now also e-mails the product manager" in prod["~ GCP alert policy error-rate-high"]
     for stack in ("staging", "dev"):
         # Their alert only takes the new window into its name, which states it.
         assert found[stack]["~ Sentry alert alert-error_rate_high"] == [
             f"renamed [P1] Error rate above 2% over 15 minutes ({stack}) -> "
             f"[P1] Error rate above 2% over 30 minutes ({stack})"]
-        assert not any("on-call" in s for sentences in found[stack].values() for s in sentences)
+        assert not any("product manager" in s for sentences in found[stack].values() for s in sentences)
     assert "prod: 0 added, 0 removed," in run.stdout
     assert "Traceback" not in run.stdout
 
@@ -136,7 +139,7 @@ def test_markdown_is_a_pull_request_comment(edited):
     assert "- **changed** Sentry monitor `monitor-error_rate_critical`" in text
     assert "  - threshold `5%` → `3%`" in text
     assert "  - window `15 min` → `30 min`" in text
-    assert "  - now also e-mails the on-call engineer" in text
+    assert "  - now also e-mails the product manager" in text
     assert text.count("<details>") == text.count("</details>")
     assert len(re.findall(r"^ *`{3,}", text, re.M)) % 2 == 0
     assert len(text) < 65536

@@ -96,7 +96,9 @@ def build_model(sources: Sources, kinds: dict[str, tuple[Document, ...]]) -> Mod
             for doc in targets for n, c in enumerate(doc.data["slack"]["channels"])
         ),
         recipients=tuple(Recipient(i["id"], i["name"], i.get("address_config"), i.get("sentry_user_config"),
-                                       i.get("pagerduty_user_config"), at) for i, at in _items(targets, "recipients")),
+                                   i.get("pagerduty_user_config"), at,
+                                   tuple(i["levels"]) if "levels" in i else None, i.get("production_only", False))
+                         for i, at in _items(targets, "recipients")),
         config_keys=_config_keys(sources.project),
         stacks=tuple(_stack(name, doc) for name, doc in sorted(sources.stacks.items())),
         files_by_kind=kinds,

@@ -150,6 +150,9 @@ class Recipient:
     sentry_user_config: str | None
     pagerduty_user_config: str | None
     at: At = _at()
+    # The levels whose alerts may e-mail this role (None: any), and whether only production may reach it.
+    levels: tuple[str, ...] | None = None
+    production_only: bool = False
 
 
 @dataclass(frozen=True)
