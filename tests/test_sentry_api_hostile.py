@@ -178,3 +178,12 @@ def test_the_token_is_redacted_in_every_form_an_answer_may_quote_it(hostile, for
         SentryClient(hostile(echo), token, sleep=lambda _s: None).get(WORKFLOWS)
     text = str(caught.value) + repr(caught.value) + caught.value.body
     assert "with/slash+plus" not in text and "with%2Fslash" not in text and "[token]" in text
+
+
+@pytest.mark.parametrize("token", ["sntryu_abcdef0123456789\n", " sntryu_abcdef0123456789", "sntryu_abcdéf0123456789"])
+def test_a_token_that_cannot_be_sent_is_refused_without_being_shown(token):
+    from errorops.sentry_api.client import InvalidToken
+
+    with pytest.raises(InvalidToken) as caught:
+        SentryClient("https://sentry.io", token)
+    assert "abcd" not in str(caught.value) and "pulumi config set --secret sentry:token" in str(caught.value)

@@ -63,6 +63,10 @@ class UnsafeBaseUrl(ValueError):
     """The token would travel in plain text."""
 
 
+class InvalidToken(ValueError):
+    """The token cannot go in a header as it is; the message never shows it."""
+
+
 class SentryDeprecatedEndpoint(SentryApiError):
     """Sentry has retired, or announced the retirement of, the endpoint."""
 
@@ -98,6 +102,10 @@ class SentryClient:
     ):
         self.base_url = normalize_base_url(base_url)
         _require_https(self.base_url)
+        if not token.isascii() or any(c.isspace() or not c.isprintable() for c in token):
+            # A pasted token often carries a newline or a non-ASCII quote; say so without showing it.
+            raise InvalidToken("the Sentry auth token contains whitespace, control or non-ASCII characters, which "
+                               "no Sentry token has: set it again (pulumi config set --secret sentry:token)")
         self._token = token
         self._deadline = deadline
         # Deprecation notices met on successful answers, each passed to `warn` once.
