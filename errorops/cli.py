@@ -14,6 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
+from .interrupt import interrupted, leave
 from .pipeline import REPO_ROOT, check_repository
 from .problems import Problem
 from .report import FORMATS
@@ -117,7 +118,7 @@ def _diff(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     # Ctrl-C ends every command at once: the mock runtime waits in worker threads and event
     # loops that a KeyboardInterrupt in the main thread does not stop (they would hang the exit).
-    previous = signal.signal(signal.SIGINT, _interrupted)
+    previous = signal.signal(signal.SIGINT, interrupted)
     try:
         return _main(argv)
     finally:
@@ -136,23 +137,12 @@ def _main(argv: list[str] | None) -> int:
         return stop.code
     except BrokenPipeError:
         # The reader went away (`errorops plan | head`): nothing to say, as a SIGPIPE death.
-        _leave(141)
+        leave(141)
     except OSError as exc:  # only the output errors of _dispatch get here
-        _leave(1, f"errorops: cannot write the output: {exc.strerror or exc}")
+        leave(1, f"errorops: cannot write the output: {exc.strerror or exc}")
     return 3  # not reached: _leave ends the process
 
 
-def _interrupted(_signum, _frame) -> None:
-    _leave(130, "errorops: interrupted")
-
-
-def _leave(code: int, message: str = "") -> None:
-    try:
-        if message:
-            print(message, file=sys.stderr, flush=True)
-    except OSError:
-        pass
-    os._exit(code)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ Exit codes (errorops/cli.py): 0 fine, 1 configuration problems, 2 wrong usage, 3
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -234,7 +235,13 @@ def test_ctrl_c_ends_a_plan_with_130_and_one_line():
 
     process = subprocess.Popen([sys.executable, "-m", "errorops", "plan", "--stack", "all"], cwd=REPO_ROOT,
                                env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)  # past the imports, into planning
+    # Into planning: the mock runtime's worker threads have started (Linux lists them in /proc).
+    tasks = Path(f"/proc/{process.pid}/task")
+    for _ in range(600):
+        if process.poll() is not None or len(list(tasks.glob("*"))) > 2:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the plan ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert (process.returncode, err) == (130, "errorops: interrupted\n")
