@@ -1,4 +1,4 @@
-"""Concrete values for what the payloads point at, for tests that need Sentry-shaped ids."""
+"""Concrete values for what the payloads point at, and what Pulumi hands a provider, for Sentry tests."""
 
 from __future__ import annotations
 
@@ -14,3 +14,16 @@ def concrete_targets(model, pagerduty: bool = False) -> SentryTargets:
         team_ids={t.id: str(900 + n) for n, t in enumerate(model.teams)},
         pagerduty=("303", "654321", "AI Content Factory") if pagerduty else None,
     )
+
+
+def as_pulumi_sends(value):
+    """What the provider receives from Pulumi's engine: numbers as floats, nulls dropped."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: as_pulumi_sends(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [as_pulumi_sends(v) for v in value]
+    return value

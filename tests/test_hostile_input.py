@@ -13,7 +13,7 @@ import pytest
 
 from errorops.load.yaml_source import MAX_DEPTH, MAX_STRING, load_yaml, parse_text
 
-from conftest import ENVS, ORG, Repo, run_cli
+from conftest import ORG, Repo, run_cli
 
 
 # --- class 4: one reader, regular files only, bounded by the bytes read -------------------

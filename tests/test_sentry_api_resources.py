@@ -34,6 +34,7 @@ from errorops.sentry_api.resources import (
 )
 from tests.sentry_double import examples
 from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
+from tests.sentry_support import as_pulumi_sends
 
 
 @pytest.fixture
@@ -56,17 +57,6 @@ def scope(sentry, slug: str = "api") -> dict:
 
 def alert_props(payload: dict) -> dict:
     return {"organization": "acme", "payload": payload}
-
-
-def as_pulumi_sends(value):
-    """Pulumi delivers every number as a float."""
-    if isinstance(value, bool) or not isinstance(value, (int, dict, list)):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: as_pulumi_sends(v) for k, v in value.items()}
-    return [as_pulumi_sends(v) for v in value]
 
 
 @pytest.mark.parametrize("payload", [examples.static_monitor(), examples.percent_monitor()], ids=["static", "percent"])

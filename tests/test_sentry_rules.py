@@ -22,7 +22,7 @@ from errorops.sentry_api import openapi
 from errorops.sentry_api.payloads import restore_ints
 from errorops.sentry_api.resources import AlertProvider, MonitorProvider
 from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
-from tests.sentry_support import concrete_targets
+from tests.sentry_support import as_pulumi_sends, concrete_targets
 
 MONITOR_POST = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"
 ALERT_POST = "/api/0/organizations/{organization_id_or_slug}/workflows/"
@@ -325,19 +325,6 @@ def declare_all(model, double, env_id: str, pagerduty: bool) -> list[tuple[objec
         props = {"organization": double.organization, "payload": as_pulumi_sends(github)}
         made.append((AlertProvider("alert-github_issues"), props, AlertProvider("alert-github_issues").create(props)))
     return made
-
-
-def as_pulumi_sends(value):
-    """What the provider receives from Pulumi's engine: numbers as floats, nulls dropped."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: as_pulumi_sends(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [as_pulumi_sends(v) for v in value]
-    return value
 
 
 @pytest.mark.parametrize("env_id", ["prod", "staging", "dev"])

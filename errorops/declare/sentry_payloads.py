@@ -135,14 +135,15 @@ def _error_groups(model: Model, errors: list[ErrorType], common: list[dict]) -> 
     required; otherwise, and for a type that needs its message too, each gets a group of its
     own, since one group has a single logic.
     """
-    plain = sorted({e.exception for e in errors if len(_kind_conditions(model, e)) == 1})
+    kinds = [_kind_conditions(model, e) for e in errors]
+    plain = sorted({e.exception for e, conditions in zip(errors, kinds) if len(conditions) == 1})
     matchers = [_condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": name})
                 for name in plain]
     if len(matchers) > 1 and not common:
         groups = [("any-short", matchers)]
     else:
         groups = [("all", [m, *common]) for m in matchers]
-    groups += [("all", _kind_conditions(model, e) + common) for e in errors if len(_kind_conditions(model, e)) > 1]
+    groups += [("all", conditions + common) for conditions in kinds if len(conditions) > 1]
     return groups or [("all", common)]
 
 

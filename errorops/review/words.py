@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from .compare import Explained, generic, get, leaf_changes
 from .roles import Roles
-from ..describe.sentry import alert_fires, throttle_words
+from ..describe.sentry import PRIORITY_WORDS, alert_fires, throttle_words
 from ..describe.units import _PROM_UNITS, duration, percent
 from .sentence import MISSING, Raw, Sentence, number, say, show
 
@@ -200,7 +200,7 @@ def gcp_routes(channels: Any, roles: Roles) -> dict[str, Route]:
 
 # --- Sentry monitor ----------------------------------------------------------------------------
 
-PRIORITY = {75: "high", 50: "medium", 25: "low", 0: "none"}
+PRIORITY = {**PRIORITY_WORDS, 0: "none"}
 
 
 def _threshold(payload: dict, value: Any) -> str:
