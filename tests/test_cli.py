@@ -220,7 +220,7 @@ def test_validate_a_single_valid_rule_file(tmp_path):
 
 def test_github_annotation_properties_are_escaped_so_a_file_name_cannot_forge_one():
     from errorops.problems import Problem
-    from errorops.report import github
+    from errorops.problem_formats import github
 
     line = github.format([Problem("a,line=1::error file=x", 3, 4, "msg")])
     assert line == "::error file=a%2Cline=1%3A%3Aerror file=x,line=3,col=4,title=errorops::msg"

@@ -7,5 +7,5 @@ roles.py          recipients and channels named by role, read from a tree's aler
 sentence.py       one sentence: words and values, rendered as text or markdown
 render_text.py    plain text for a terminal
 render_markdown.py  a pull-request comment
-command.py        the command: both sides, compare, render, exit code
+both_sides.py     plan the base and the working tree; compare them
 """

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from ..pipeline import REPO_ROOT
+from . import Stop
 
 
 def add_parser(sub) -> None:
@@ -27,26 +27,21 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import pulumi
 
-    from ..cli import repository_stacks
-    from .analyzer_client import PackError
-    from .config import policy_config
-    from .run import POLICY_DIR, run_check
+    from ..check.analyzer_client import PackError
+    from ..check.config import policy_config
+    from ..check.run import POLICY_DIR, run_check
+    from ._stacks import repository_stacks
 
     model, stacks = repository_stacks("check", args.root, args.stack)
     if args.policy_config:
         if len(stacks) != 1:
-            print("errorops check: --policy-config needs one stack, not 'all'", file=sys.stderr)
-            return 2
+            raise Stop(2, "errorops check: --policy-config needs one stack, not 'all'")
         print(json.dumps(policy_config(model, stacks[0]), indent=2, sort_keys=True))
         return 0
     try:
         checked = run_check(model, stacks, pack_dir=args.pack or POLICY_DIR)
-    except pulumi.RunError as exc:
-        print(f"errorops check: {exc}", file=sys.stderr)
-        return 1
-    except PackError as exc:
-        print(f"errorops check: {exc}", file=sys.stderr)
-        return 1
+    except (pulumi.RunError, PackError) as exc:
+        raise Stop(1, f"errorops check: {exc}") from None
     for violation in checked.violations:
         print(violation.line())
     print(checked.summary())

@@ -1,19 +1,15 @@
-"""``errorops diff --base REV``: plan both sides, compare, render. Exit 0 with or without changes."""
+"""Both sides of ``errorops diff``: the base revision and the working tree, planned and compared."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import render_markdown, render_text
 from .compare import Diff, compare_plans
 from .plan_at import PlanFailed, UsageError, checkout_of, materialise, plan_tree, resolve
 from .roles import load_roles
-
-RENDERERS = {"text": render_text, "markdown": render_markdown}
 
 
 def default_root() -> Path:
@@ -48,15 +44,3 @@ def diff(root: Path, base: str) -> Diff:
         roles = load_roles(base_root).merged(load_roles(root))
     return compare_plans(base_plans, head_plans, roles, base_label, "working tree")
 
-
-def run(root: Path, base: str, fmt: str) -> int:
-    try:
-        result = diff(root, base)
-    except UsageError as exc:
-        print(f"errorops diff: {exc}", file=sys.stderr)
-        return 2
-    except PlanFailed as exc:
-        print(f"errorops diff: {exc}", file=sys.stderr)
-        return 1
-    sys.stdout.write(RENDERERS[fmt].render(result))
-    return 0
