@@ -71,7 +71,7 @@ INLINE = {
     ),
     "bad indentation": (
         "teams:\n  - id: backend\n name: Backend\n",
-        "3:2: invalid YAML: while parsing a block mapping expected <block end>, but found '<block mapping start>'",
+        "3:2: invalid YAML: while parsing a block mapping did not find expected key",
     ),
     "unclosed quote": (
         'name: "AI Content Factory\n',

@@ -280,3 +280,15 @@ def test_project_file_config_entry_unknown_key(repo: Repo):
 def test_project_file_missing_name(repo: Repo):
     repo.edit("Pulumi.yaml", "name: errorops\n", "")
     assert repo.problems() == [f"{repo.at('Pulumi.yaml', 'description:')}: (top level): 'name' is required"]
+
+
+@pytest.mark.parametrize("path", sorted(SCHEMAS.glob("*.schema.json")), ids=lambda p: p.name)
+def test_every_shipped_schema_is_a_valid_draft_2020_12_schema(path):
+    # The command trusts its schemas (checking them costs more than validating every file).
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(json.loads(path.read_text("utf-8")))
+    except SchemaError as exc:
+        pytest.fail(f"{path.name}: {exc.message}")

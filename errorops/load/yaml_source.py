@@ -78,17 +78,37 @@ class _Refused(Exception):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, refusing nesting before the recursive composer can hit the recursion limit."""
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Parser):  # type: ignore[misc,valid-type]
+    """libyaml's parser (when PyYAML has it: ten times faster) under PyYAML's own composer.
+
+    The Python composer, not libyaml's, builds the node tree, so that nesting is refused
+    before the recursive composer can hit the recursion limit, and aliases are resolved
+    the same way whichever parser runs.
+    """
 
     depth = 0
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        yaml.composer.Composer.__init__(self)
+
+    check_node = yaml.composer.Composer.check_node
+    get_node = yaml.composer.Composer.get_node
+    get_single_node = yaml.composer.Composer.get_single_node
+    compose_document = yaml.composer.Composer.compose_document
+    compose_scalar_node = yaml.composer.Composer.compose_scalar_node
+    compose_sequence_node = yaml.composer.Composer.compose_sequence_node
+    compose_mapping_node = yaml.composer.Composer.compose_mapping_node
 
     def compose_node(self, parent, index):
         if self.depth >= MAX_DEPTH:
             raise _Refused(self.peek_event(), f"nesting deeper than {MAX_DEPTH} levels")
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            return yaml.composer.Composer.compose_node(self, parent, index)
         finally:
             self.depth -= 1
 
@@ -211,7 +231,8 @@ class _Builder:
             value = node.value
         if isinstance(value, bytes):
             raise _Refused(node, "binary scalars (!!binary) are not allowed")
-        if not key and node.style is None and not node.tag.startswith("!") and not _same(value, _yaml12(node.value)):
+        # A plain scalar: PyYAML says style None, libyaml says "".
+        if not key and not node.style and not node.tag.startswith("!") and not _same(value, _yaml12(node.value)):
             raise _Refused(node, "this plain value reads differently in YAML 1.1 and in YAML 1.2, which Pulumi uses "
                                  "(octal 012, yes/no/on/off, 1_000, 1:30, 1e3); quote it if it is text, "
                                  "or write the number or true/false plainly")
