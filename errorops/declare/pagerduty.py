@@ -6,16 +6,23 @@ PagerDuty exists and the plan says so.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
-import pulumi_pagerduty as pagerduty
 
 from ..model.types import Model
 from .settings import StackSettings
+
+if TYPE_CHECKING:
+    import pulumi_pagerduty as pagerduty
 
 
 def declare_escalation_policies(model: Model, settings: StackSettings) -> dict[str, pagerduty.EscalationPolicy]:
     if not settings.pagerduty:
         return {}
+    # Imported here: its SDK takes longer to import than planning a stack, and most stacks never page.
+    import pulumi_pagerduty as pagerduty
+
     env = settings.environment
     recipients = {r.id: r for r in model.recipients}
     missing = sorted(
