@@ -245,14 +245,16 @@ def test_default_log_bucket_retention_in_every_stack(stack):
 def test_table_shows_policies_readably():
     table = render_table.render([plan("prod")], single=True)
     rows = {line.split()[0]: line for line in table.splitlines() if line.startswith("  ")}
-    assert "CRITICAL  promql:error_ratio[1m] > 0.5 for 5m | -> slack-alerts,email:team-lead+on-call-engineer" \
+    assert "CRITICAL  promql:error_ratio[1 min] > 0.5 for 5 min | -> slack-alerts,email:team-lead+on-call-engineer" \
            in rows["service-unavailable"]
-    assert "ERROR     promql:error_ratio[15m] > 0.02 for 0s" in rows["error-rate-high"]
-    assert ("promql:integration_failure_ratio[5m] > 0.95 for 5m OR promql:vertex_error_ratio[5m] > 0.95 for 5m"
+    assert "ERROR     promql:error_ratio[15 min] > 0.02 for 0 s" in rows["error-rate-high"]
+    assert ("promql:integration_failure_ratio[5 min] > 0.95 for 5 min OR promql:vertex_error_ratio[5 min] > 0.95 for 5 min"
             in rows["vertex-ai-failing"])
-    assert "cache_hit_ratio{role=primary}[5m] < 0.8 for 15m | -> none" in rows["cache-hit-ratio-low"]
-    assert "failing_regions[5m] > 1 for 1m" in rows["health-check-failing"]
-    assert "promql:error_ratio[24h and 2h] > 1 for 0s" in rows["error-rate-above-target"]
+    assert "cache_hit_ratio{role=primary}[5 min] < 0.8 for 15 min | -> none" in rows["cache-hit-ratio-low"]
+    assert "failing_regions[5 min] > 1 for 1 min" in rows["health-check-failing"]
+    # A multi-window burn rate: one threshold, both windows.
+    assert "promql:error_ratio[1 day and 2 h] > 1 for 0 s" in rows["error-rate-above-target"]
+    assert "promql:error_ratio[1 h and 5 min] > 14.4 for 0 s" in rows["error-budget-fast-burn"]
     assert "_Default of ai-content-factory-prod (global): retention 90 days, locked=False" in rows["default-log-bucket"]
     assert "sensitive=[secret]" in rows["slack-alerts"]
     for line in table.splitlines():
@@ -260,8 +262,12 @@ def test_table_shows_policies_readably():
 
 
 def test_json_plan_is_deterministic():
-    first = render_json.render([plan("prod")], single=True)
-    assert first == render_json.render([plan("prod")], single=True)
+    # Two plans of their own (not the cached one), each through the whole mock runtime.
+    from errorops.plan.runner import plan_stack, stacks_in_order
+
+    prod = stacks_in_order(model(), "prod")[0]
+    first = render_json.render([plan_stack(model(), prod)], single=True)
+    assert first == render_json.render([plan_stack(model(), prod)], single=True)
 
 
 def test_an_iam_protected_service_gets_an_authenticated_uptime_check(tmp_path):

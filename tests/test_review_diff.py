@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from errorops.pipeline import REPO_ROOT
-from errorops.review.compare import compare_plans, generic, Leaf
+from errorops.describe.changes import Leaf, generic
+from errorops.review.compare import compare_plans
 from errorops.review.render_markdown import render as render_markdown
 from errorops.review.render_text import render as render_text
-from errorops.review.roles import Roles, load_roles
-from errorops.review.sentence import say
-from errorops.review.words import duration, percent
+from errorops.describe.roles import Roles, load_roles
+from errorops.describe.sentence import say
+from errorops.describe.values import duration, percent
 
 from conftest import Repo, run_cli
 

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from ..describe import describer
+from ..describe.base import pair_value, pairs
+from ..describe.sentry import SENTRY_MONITOR
 from .runner import StackPlan
-from .summaries import SENTRY_ALERT, SENTRY_MONITOR, SUMMARIES, alert_summary
 
 WIDTH = 200
-
-def _value(value: Any) -> str:
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return ",".join(map(str, value))
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return str(value)
-
-
-def _pairs(inputs: dict) -> str:
-    return "  ".join(f"{k}={_value(v)}" for k, v in sorted(inputs.items()))
 
 
 def _clip(text: str, width: int) -> str:
@@ -60,21 +48,19 @@ def render_stack(plan: StackPlan) -> str:
     by_type: dict[str, list] = {}
     for resource in plan.resources:
         by_type.setdefault(resource.type, []).append(resource)
+    # An alert fed by a metric monitor fires on that monitor's condition: its line says so.
     monitors = {r.urn: r.inputs for r in by_type.get(SENTRY_MONITOR, [])}
     for type_token in sorted(by_type, key=lambda t: (_kind(t), t)):
-        summarize = SUMMARIES.get(type_token, _pairs)
-        rows = [(r.name, _flags(r.options), summarize(r.inputs)) for r in by_type[type_token]]
-        if type_token == SENTRY_ALERT:
-            # An alert fed by a metric monitor fires on that monitor's condition: say it.
-            rows = [(r.name, _flags(r.options),
-                     alert_summary(r.inputs, next((monitors[u] for u in r.dependencies if u in monitors), None)))
-                    for r in by_type[type_token]]
+        words = describer(type_token)
+        rows = [(r.name, _flags(r.options),
+                 words.line(r.inputs, next((monitors[u] for u in r.dependencies if u in monitors), None)))
+                for r in by_type[type_token]]
         _section(f"{_kind(type_token)}  ({type_token})", rows, out)
     if plan.lookups:
-        rows = [(_kind(l["token"]), "", _pairs(l["args"]) + "  -> resolved at deploy") for l in plan.lookups]
+        rows = [(_kind(l["token"]), "", pairs(l["args"]) + "  -> resolved at deploy") for l in plan.lookups]
         _section("Lookups (need the cloud; placeholders in this plan)", rows, out)
     if plan.outputs:
-        _section("Outputs", [(k, "", _value(v)) for k, v in sorted(plan.outputs.items())], out)
+        _section("Outputs", [(k, "", pair_value(v)) for k, v in sorted(plan.outputs.items())], out)
     if plan.unset_config:
         _section(
             "Unset config (placeholders here; set before pulumi up)",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .compare import Diff, compare_plans
 from .plan_at import PlanFailed, UsageError, checkout_of, materialise, plan_tree, resolve
-from .roles import load_roles
+from ..describe.roles import load_roles
 
 
 def default_root() -> Path:

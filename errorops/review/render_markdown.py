@@ -11,8 +11,8 @@ import re
 
 from .compare import Diff, ResourceChange, StackDiff
 from .render_text import stack_summary
-from .sentence import code_span, md_words
-from .words import kind_name
+from ..describe.sentence import code_span, md_words
+from ..describe import kind_name
 
 MARKER = "<!-- errorops-diff -->"
 COLLAPSE_RESOURCES = 6

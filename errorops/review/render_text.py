@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .compare import Diff, ResourceChange, StackDiff
-from .words import kind_name
+from ..describe import kind_name
 
 MARK = {"added": "+", "removed": "-", "changed": "~"}
 DETAIL_LINES = 40

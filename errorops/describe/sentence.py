@@ -7,13 +7,11 @@ placeholders such as ``<unset errorops:teamLeadEmail>`` are not swallowed as HTM
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass, field
 
-MISSING = object()  # a value that one side does not have at all
-MAX_VALUE = 160
+from .values import show
+
 ARROW = " -> "
 
 
@@ -53,36 +51,6 @@ class Raw:
     """A value already formatted (e.g. ``5%``, ``15 min``)."""
 
     raw: str
-
-
-def number(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        return f"{round(value, 9):g}" if abs(value) >= 1e-4 else repr(value)
-    return str(value)
-
-
-def show(value: object) -> str:
-    """One value, short and deterministic."""
-    if value is MISSING:
-        return "(absent)"
-    if value is None:
-        return "null"
-    if isinstance(value, (bool, int, float)):
-        return number(value)
-    if isinstance(value, str):
-        text = value if value else '""'
-    elif isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
-        text = "[" + ", ".join(show(v) for v in value) + "]"
-    else:
-        text = json.dumps(value, sort_keys=True, separators=(", ", ": "))
-    text = text.replace("\n", "⏎")
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
