@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .types import At, _at
+from .position import At, source_position
 
 _DURATION = re.compile(r"^([0-9]+)(s|m|h|d)$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -31,7 +31,7 @@ class GcpEnvironment:
     id: str
     cloud_run_service: str
     region: str
-    at: At = _at()
+    at: At = source_position()
     # The stack's Google Cloud project (gcp:project), filled in per stack: every query is scoped to it.
     project: str = ""
 
@@ -47,7 +47,7 @@ class GcpChannel:
     recipient: str | None = None
     service_key_config: str | None = None
     enabled_config: str | None = None
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Query:
     reducer: str | None = None
     group_by: tuple[str, ...] = ()
     unit: str | None = None
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class LogMetricLabel:
     key: str
     field: str
     description: str = ""
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Distribution:
     bucket_count: int
     growth_factor: float
     scale: float
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class LogMetric:
     description: str
     filter: str
     labels: tuple[LogMetricLabel, ...] = ()
-    at: At = _at()
+    at: At = source_position()
     distribution: Distribution | None = None  # None: a counter of matching entries
 
 
@@ -101,7 +101,7 @@ class MetricPropagation:
 
     timeout: str
     interval: str
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class UptimeCheck:
     period: str = "1m"
     timeout: str = "10s"
     regions: tuple[str, ...] = ()
-    at: At = _at()
+    at: At = source_position()
     # A service that requires IAM: the check sends an OIDC token of Monitoring's service agent.
     authenticated: bool = False
 
@@ -126,14 +126,14 @@ class SloSpec:
     rolling_period_days: int
     total_filter: str
     bad_filter: str
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
 class Link:
     title: str
     url: str
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ class Condition:
     duration: str
     window: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
-    at: At = _at()
+    at: At = source_position()
     # Several windows: the condition holds when it holds over every one (multi-window alerts).
     windows: tuple[str, ...] = ()
     # An SLO id: the value is the query divided by that SLO's error budget (1 - goal), a burn rate.
@@ -171,7 +171,7 @@ class AlertPolicySpec:
     notes: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     user_labels: dict[str, str] = field(default_factory=dict)
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ class Widget:
     window: str
     group_by: tuple[str, ...] = ()
     thresholds: tuple[float, ...] = ()
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class DashboardSpec:
     id: str
     title: str
     widgets: tuple[Widget, ...]
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class Documentation:
     initial_assessment: tuple[str, ...]
     investigation: tuple[str, ...]
     links: tuple[Link, ...]
-    at: At = _at()
+    at: At = source_position()
     headings: dict[str, str] = field(default_factory=dict)  # initial_assessment, investigation, known_causes
     service_logs: str = ""
 
@@ -216,7 +216,7 @@ class GcpMonitoring:
     policies: tuple[AlertPolicySpec, ...]
     dashboard: DashboardSpec | None = None
     metric_propagation: MetricPropagation | None = None
-    at: At = _at()
+    at: At = source_position()
 
     def environment(self, env_id: str) -> GcpEnvironment | None:
         return next((e for e in self.environments if e.id == env_id), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .types import At, _at
+from .position import At, source_position
 
 # Span-based datasets (Sentry's events analytics platform): queried with queryType 1, and
 # Sentry's snuba_query_validator wants windows of 5 minutes or more on them.
@@ -20,7 +20,7 @@ class ErrorType:
     severity: str
     team: str
     message: str | None = None
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class MonitorSpec:
     window_seconds: int
     comparison_delta_seconds: int | None
     threshold: Threshold
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class IssueAlertSpec:
     # Each filter is {type: comparison}, as the YAML writes it.
     filters: tuple[tuple[str, Any], ...]
     frequency: Frequency | None = None
-    at: At = _at()
+    at: At = source_position()
 
     @property
     def every_event(self) -> bool:
@@ -72,14 +72,14 @@ class GithubIssuesSpec:
     name: str
     owner: str
     triggers: tuple[str, ...]
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
 class Override:
     threshold: float | None = None
     window_seconds: int | None = None
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class SentryRule:
     monitor: MonitorSpec | None
     issue_alert: IssueAlertSpec | None
     overrides: dict[str, Override] = field(default_factory=dict)
-    at: At = _at()
+    at: At = source_position()
 
     def name_in(self, env_id: str) -> str:
         """The name with this environment's {threshold} and {window} written in."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..load.yaml_source import Document, PathKey
-from ..problems import Problem
+from ..load.yaml_source import Document
+from .position import At, source_position
 
 if TYPE_CHECKING:
     from .sentry import SentryAlerting
@@ -18,34 +18,10 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class At:
-    """Where an object was written: a document and the path of the object inside it."""
-
-    doc: Document | None
-    path: PathKey = ()
-
-    def problem(self, message: str, *field_path: Any, key: bool = False) -> Problem:
-        if self.doc is None:
-            return Problem("<generated>", 1, 1, message)
-        return self.doc.problem(self.path + field_path, message, key=key)
-
-    @property
-    def file(self) -> str:
-        return self.doc.path if self.doc else "<generated>"
-
-
-_NOWHERE = At(None)
-
-
-def _at() -> Any:
-    return field(default=_NOWHERE, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
 class Team:
     id: str
     name: str
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -55,7 +31,7 @@ class SentryProjectSpec:
     platform: str
     teams: tuple[str, ...]
     resolve_age_hours: int | None = None
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -95,14 +71,14 @@ class Environment:
     retention_days: int
     notify: Notify
     production: bool = False
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
 class EscalationStep:
     notify: tuple[str, ...]
     escalate_after_minutes: int
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -121,7 +97,7 @@ class SeverityLevel:
     # Sentry alerts cannot re-notify: config.frequency only throttles (per issue and action).
     throttle_minutes: int = 0
     pagerduty_priority: str | None = None
-    at: At = _at()
+    at: At = source_position()
 
     @property
     def rank(self) -> int:
@@ -137,7 +113,7 @@ class SlackChannel:
     id: str
     name: str
     channel_id_config: str
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -149,7 +125,7 @@ class Recipient:
     address_config: str | None
     sentry_user_config: str | None
     pagerduty_user_config: str | None
-    at: At = _at()
+    at: At = source_position()
     # The levels whose alerts may e-mail this role (None: any), and whether only production may reach it.
     levels: tuple[str, ...] | None = None
     production_only: bool = False
@@ -161,7 +137,7 @@ class Organization:
     name: str
     owner_environment: str
     retention_days: int
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -173,7 +149,7 @@ class ConfigKey:
     secret: bool
     has_default: bool
     default: Any = None
-    at: At = _at()
+    at: At = source_position()
 
 
 @dataclass(frozen=True)
@@ -183,7 +159,7 @@ class StackFile:
     name: str
     values: dict[str, Any]
     secure_keys: frozenset[str]
-    at: At = _at()
+    at: At = source_position()
 
     def value_at(self, key: str) -> At:
         return At(self.at.doc, ("config", key))
