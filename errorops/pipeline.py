@@ -13,7 +13,7 @@ from .load.sources import Sources, load_sources
 from .load.yaml_source import Document
 from .model.build import build_model
 from .model.types import Model
-from .problems import Problem, ProblemsFound
+from .problems import Problem, ProblemsFound, found_by
 from .validate import crossref, unique_files
 from .validate.schema import schema_for, validate_document
 from .validate.secrets import declared_secrets, redact, secret_values
@@ -40,21 +40,21 @@ def _schema_stage(sources: Sources) -> tuple[dict[str, tuple[Document, ...]], li
     kinds: dict[str, list[Document]] = {}
     for doc in sources.rules:
         kind, found = schema_for(doc)
-        problems += found
+        problems += found_by("schema", found)
         if kind:
-            problems += validate_document(doc, kind)
+            problems += found_by("schema", validate_document(doc, kind))
             kinds.setdefault(kind, []).append(doc)
-    problems += unique_files.check(kinds)
+    problems += found_by("unique-files", unique_files.check(kinds))
     if sources.project is not None:
-        problems += validate_document(sources.project, "pulumi_project")
+        problems += found_by("schema", validate_document(sources.project, "pulumi_project"))
     declared = declared_secrets(sources.project)
     for doc in sources.stacks.values():
-        problems += validate_document(doc, "stack", declared)
+        problems += found_by("schema", validate_document(doc, "stack", declared))
     if not problems and sources.project is not None:
         where = sources.rules[0].path if sources.rules else str(sources.root)
         for kind in REQUIRED_KINDS:
             if kind not in kinds:
-                problems.append(Problem(where, 1, 1, f"no file declares kind '{kind}'; it is required"))
+                problems.append(Problem(where, 1, 1, f"no file declares kind '{kind}'; it is required", "required-files"))
     return {k: tuple(v) for k, v in kinds.items()}, problems
 
 

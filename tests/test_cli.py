@@ -22,9 +22,9 @@ def broken(repo: Repo) -> tuple[Repo, list[str]]:
     repo.edit("Pulumi.staging.yaml", "errorops:sentryOrganization: ai-content-factory", "errorops:sentryOrganization: acme")
     expected = [
         f"{repo.at('Pulumi.staging.yaml', 'acme')}: sentryOrganization 'acme' differs from the organisation slug "
-        f"'ai-content-factory' in {ORG}",
+        f"'ai-content-factory' in {ORG} (stack-files)",
         f"{repo.at(ORG, 'production')}: owner_environment 'production' is not an environment "
-        "(environments: dev, prod, staging)",
+        "(environments: dev, prod, staging) (known-references)",
     ]
     return repo, expected
 
@@ -69,7 +69,7 @@ def test_validate_single_problem_is_counted_in_the_singular(repo: Repo):
     repo.edit(ORG, "retention_days: 90", "retention_days: 0")
     run = run_cli("validate", ".", cwd=repo.root)
     assert run.code == 1
-    assert run.stderr == f"{repo.at(ORG, '0', within='retention_days: 0')}: retention_days: 0 is less than the minimum of 1\n1 problem found\n"
+    assert run.stderr == f"{repo.at(ORG, '0', within='retention_days: 0')}: retention_days: 0 is less than the minimum of 1 (schema)\n1 problem found\n"
 
 
 def test_validate_github_format(broken):
@@ -79,7 +79,8 @@ def test_validate_github_format(broken):
     lines = []
     for problem in expected:
         path, line, col, message = problem.split(":", 3)
-        lines.append(f"::error file={path},line={line},col={col},title=errorops::{message.strip()}")
+        message, rule = message.strip().rsplit(" (", 1)
+        lines.append(f"::error file={path},line={line},col={col},title=errorops ({rule.rstrip(')')})::{message}")
     assert run.stdout == "\n".join(lines) + "\n"
     assert run.stderr == ""
 
@@ -90,7 +91,7 @@ def test_github_format_escapes_newlines_and_percent(repo: Repo):
     assert run.code == 1
     line, col = repo.at(ORG, '"bad').split(":")[1:]
     assert run.stdout == (
-        f"::error file={ORG},line={line},col={col},title=errorops::bad%0Akey%25: unknown key 'bad%0Akey%25' "
+        f"::error file={ORG},line={line},col={col},title=errorops (schema)::bad%0Akey%25: unknown key 'bad%0Akey%25' "
         "(allowed: kind, organization, retention_days, teams)\n"
     )
 
@@ -98,7 +99,7 @@ def test_github_format_escapes_newlines_and_percent(repo: Repo):
 def test_validate_missing_path(tmp_path):
     run = run_cli("validate", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert run.code == 1
-    assert run.stderr == f"{tmp_path / 'nowhere'}:1:1: no such file or folder\n1 problem found\n"
+    assert run.stderr == f"{tmp_path / 'nowhere'}:1:1: no such file or folder (files)\n1 problem found\n"
 
 
 def test_validate_loader_problem_is_not_a_traceback(repo: Repo):
@@ -108,7 +109,7 @@ def test_validate_loader_problem_is_not_a_traceback(repo: Repo):
     assert run.code == 1
     assert run.stderr == (
         f"{repo.at(ORG, 'name: Back end')}: duplicate key 'name' "
-        f"(first defined at line {repo.at(ORG, 'name: Backend').split(':')[1]}, column 5)\n1 problem found\n"
+        f"(first defined at line {repo.at(ORG, 'name: Backend').split(':')[1]}, column 5) (yaml)\n1 problem found\n"
     )
 
 

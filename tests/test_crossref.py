@@ -284,3 +284,23 @@ def test_environments_split_over_two_files_are_both_read(repo: Repo):
     repo.write(ENVS, head + "\n")
     repo.write("alert_rules/environments_dev.yaml", "kind: environments\nenvironments:\n  - id: dev" + rest)
     assert repo.problems() == []
+
+
+def test_every_rule_a_problem_can_name_is_documented_in_the_readme():
+    import re
+
+    from errorops.pipeline import REPO_ROOT
+    from errorops.validate.crossref import RULES, rule_id
+
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    section = readme.split("### Validation rules", 1)[1].split("\n#", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.M))
+    stages = {"yaml", "files", "schema", "unique-files", "required-files"}
+    assert documented == stages | {rule_id(rule) for rule in RULES}
+
+
+def test_a_crossref_problem_names_its_rule(repo):
+    from conftest import ORG
+
+    repo.edit(ORG, "owner_environment: prod", "owner_environment: production")
+    assert [p.rule for p in check_repository(repo.root).problems] == ["known-references"]

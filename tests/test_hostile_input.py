@@ -46,7 +46,7 @@ def test_special_file_is_refused_at_1_1_without_hanging(repo: Repo, tmp_path: Pa
     message = _special(repo, kind, tmp_path / "elsewhere.yaml")
     run = run_cli("validate", str(repo.root), cwd=repo.root)
     assert run.code == 1, run.stderr
-    assert f"alert_rules/organization.yaml:1:1: {message}" in run.stderr.splitlines()
+    assert f"alert_rules/organization.yaml:1:1: {message} (files)" in run.stderr.splitlines()
     assert "Traceback" not in run.stderr
 
 
@@ -133,7 +133,7 @@ def test_nan_in_a_rule_file_exits_1_with_its_position(repo: Repo):
     repo.edit(ORG, "retention_days: 90", "retention_days: .nan")
     run = run_cli("validate", str(repo.root), cwd=repo.root)
     assert run.code == 1
-    assert run.stderr.splitlines()[0] == f"{repo.at(ORG, '.nan')}: not a finite number (.nan and .inf cannot be planned or sent)"
+    assert run.stderr.splitlines()[0] == f"{repo.at(ORG, '.nan')}: not a finite number (.nan and .inf cannot be planned or sent) (yaml)"
 
 
 @pytest.mark.parametrize("key, value, declared", [

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..problems import Problem
+from ..problems import Problem, found_by
 from .yaml_source import Document, load_yaml
 
 RULES_DIR = "alert_rules"
@@ -44,14 +44,14 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
     sources = Sources(root)
     problems: list[Problem] = []
     if not root.exists():
-        return sources, [Problem(str(root), 1, 1, "no such file or folder")]
+        return sources, [Problem(str(root), 1, 1, "no such file or folder", "files")]
 
     # A symlink may point elsewhere in the repository, never out of it.
     within = root if root.is_dir() else None
 
     def load(path: Path) -> Document | None:
         doc, found = load_yaml(path, _display(path, root), within)
-        problems.extend(found)
+        problems.extend(found_by("yaml", found))
         return doc
 
     for path in _rule_files(root):
@@ -66,5 +66,5 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
             if doc is not None:
                 sources.stacks[path.name[len("Pulumi.") : -len(".yaml")]] = doc
     if not sources.rules and not problems:
-        problems.append(Problem(_display(root, root), 1, 1, f"no YAML files found (looked for {RULES_DIR}/*.yaml)"))
+        problems.append(Problem(_display(root, root), 1, 1, f"no YAML files found (looked for {RULES_DIR}/*.yaml)", "files"))
     return sources, problems

@@ -63,7 +63,7 @@ class Document:
             path = path[:-1]
         return self.values.get((), Position(1, 1))
 
-    def problem(self, path: PathKey, message: str, *, key: bool = False, rule: str = "error") -> Problem:
+    def problem(self, path: PathKey, message: str, *, key: bool = False, rule: str = "") -> Problem:
         pos = self.position(path, key=key)
         return Problem(self.path, pos.line, pos.column, message, rule)
 
@@ -316,7 +316,7 @@ def load_yaml(path: Path, display: str | None = None, within: Path | None = None
     try:
         raw = read_regular(path, within)
     except Unreadable as exc:
-        return None, [Problem(display, 1, 1, str(exc))]
+        return None, [Problem(display, 1, 1, str(exc), "files")]
     text, problems = _decode(raw, display)
     if text is None:
         return None, problems

@@ -16,8 +16,12 @@ def _escape_property(text: str) -> str:
     return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _title(problem: Problem) -> str:
+    return _escape_property(f"errorops ({problem.rule})" if problem.rule else "errorops")
+
+
 def format(problems: list[Problem]) -> str:
     return "\n".join(
-        f"::error file={_escape_property(p.path)},line={p.line},col={p.column},title=errorops::{_escape(p.message)}"
+        f"::error file={_escape_property(p.path)},line={p.line},col={p.column},title={_title(p)}::{_escape(p.message)}"
         for p in problems
     )

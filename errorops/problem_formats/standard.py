@@ -1,4 +1,4 @@
-"""path:line:col: message, one per line, and a count."""
+"""path:line:col: message (rule-id), one per line, and a count."""
 
 from __future__ import annotations
 
@@ -6,6 +6,6 @@ from ..problems import Problem
 
 
 def format(problems: list[Problem]) -> str:
-    lines = [str(p) for p in problems]
+    lines = [p.line_with_rule() for p in problems]
     lines.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ assume shapes and concentrate on meaning: ids that must resolve, ids that must
 be unique, files that must agree with each other.
 """
 
+from ...problems import found_by
 from . import config_keys, known_references, process_rules, sentry_rules, stack_config_types, stack_files, unique_ids
 from . import (
     gcp_condition_count, gcp_config_keys, gcp_documentation, gcp_durations, gcp_environments, gcp_expressions,
@@ -18,6 +19,11 @@ RULES += (gcp_unique_ids, gcp_environments, gcp_references, gcp_routes, gcp_conf
           gcp_documentation)
 
 
+def rule_id(rule) -> str:
+    """A rule's id, as problems name it: its module's name with dashes (gcp_durations -> gcp-durations)."""
+    return rule.__name__.rsplit(".", 1)[-1].replace("_", "-")
+
+
 def check_all(model):
     for rule in RULES:
-        yield from rule.check(model)
+        yield from found_by(rule_id(rule), rule.check(model))
