@@ -30,8 +30,8 @@ from errorops import cli
 from errorops.check import analyzer_client
 from errorops.check import run as check_run
 from errorops.check.analyzer_client import PackError, PolicyPackProcess
-from errorops.check.inprocess import edited, planned
-from errorops.check.run import POLICY_DIR, run_check
+from policy_support import check_mutated, edited, planned
+from errorops.check.run import POLICY_DIR
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
 from errorops.plan.runner import stacks_in_order
 
@@ -149,7 +149,7 @@ def test_broken_repository_fails_naming_policy_and_resource(tmp_path, capsys, br
 
 def check_prod(pack, mutate):
     model = load_model()
-    return run_check(model, stacks_in_order(model, "prod"), mutate=lambda _stack, rs: [mutate(r) for r in rs], pack=pack)
+    return check_mutated(pack, model, stacks_in_order(model, "prod"), mutate)
 
 
 def lines(result) -> list[str]:
@@ -205,12 +205,11 @@ def test_p0_without_slack_fails(pack, tmp_path):
 
 def test_exit_status_through_the_cli(capsys, monkeypatch):
     """Exit 1 on a mandatory violation; exit 0 with advisory ones only (printed too)."""
-    real = check_run.run_check
+    real = check_run.resources_of
 
     def with_mutation(mutate):
-        monkeypatch.setattr(check_run, "run_check",
-                            lambda model, stacks, **kw: real(model, stacks, mutate=lambda s, rs: [mutate(r) for r in rs],
-                                                             **kw))
+        # What the plan hands the pack, changed; the command runs as it is.
+        monkeypatch.setattr(check_run, "resources_of", lambda plan: [mutate(r) for r in real(plan)])
 
     with_mutation(lambda r: edited(r, protect=False) if r.name == "project-prod" else r)
     code, out, _ = run_cli(capsys, "--stack", "prod")

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from errorops.check.analyzer_client import PolicyPackProcess
-from errorops.check.run import POLICY_DIR, run_check
+from errorops.check.run import POLICY_DIR, check_stacks
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
 from errorops.plan.runner import stacks_in_order
 
@@ -76,7 +76,7 @@ def check_as_ci(root: Path, job: dict, runner_temp: Path, pack: PolicyPackProces
     model = load_model(root)
     stacks = stacks_in_order(model, "all")
     passed = {s.name: config_passed(root, job, s.name, runner_temp / s.name) for s in stacks}
-    return run_check(model, stacks, pack=pack, config_for=lambda _model, stack: passed[stack.name]), passed
+    return check_stacks(pack, model, stacks, config_for=lambda _model, stack: passed[stack.name]), passed
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_renaming_the_slack_channel_and_a_role_keeps_validate_check_and_ci_in_ag
     model = load_model(root)
     stale = {s.name: config_passed(REPO_ROOT, workflow(REPO_ROOT, "deploy.yml")["jobs"]["up"], s.name,
                                    tmp_path / "stale" / s.name) for s in stacks_in_order(model, "prod")}
-    stale_result = run_check(model, stacks_in_order(model, "prod"), pack=pack,
-                             config_for=lambda _model, stack: stale[stack.name])
+    stale_result = check_stacks(pack, model, stacks_in_order(model, "prod"),
+                                config_for=lambda _model, stack: stale[stack.name])
     assert any(NEW_CHANNEL not in v.message and "Slack #ai-content-factory-alerts" in v.message
                for v in stale_result.mandatory)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pulumi_policy import EnforcementLevel
 
-from errorops.check.inprocess import edited, planned, policies_module, policy_named, resource_args, violations
+from policy_support import edited, planned, policies_module, policy_named, resource_args, violations
 from errorops.check.run import UNKNOWN
 
 THRESHOLDS = policy_named("sane-thresholds")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from errorops.check.analyzer_client import secret
-from errorops.check.inprocess import edited, planned, policy_named, resource_args, violations
+from errorops._pulumi_compat import wire_secret as secret
+from policy_support import edited, planned, policy_named, resource_args, violations
 
 PII = policy_named("no-personal-data")
 

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from errorops.check.analyzer_client import secret
-from errorops.check.inprocess import edited, planned, policy_named, resource_args, violations
+from errorops._pulumi_compat import wire_secret as secret
+from policy_support import edited, planned, policy_named, resource_args, violations
 
 PROTECT = policy_named("protected-in-prod")
 RETENTION = policy_named("log-retention")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from errorops.check.inprocess import edited, planned, policy_named, resource_args, stack_args, violations
+from policy_support import edited, planned, policy_named, resource_args, stack_args, violations
 
 SENTRY = policy_named("sentry-alert-routing")
 GCP = policy_named("gcp-alert-routing")

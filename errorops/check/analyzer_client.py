@@ -25,8 +25,7 @@ import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+from .._pulumi_compat import wire_secret
 
 START_TIMEOUT = 60.0
 CALL_TIMEOUT = 60.0
@@ -70,10 +69,6 @@ class Diagnostic:
     level: str  # advisory | mandatory | ...
 
 
-def secret(value: Any) -> dict:
-    return {SPECIAL_SIG_KEY: SECRET_SIG, "value": value}
-
-
 def with_secrets(inputs: dict, secret_paths) -> dict:
     """``inputs`` with the value at each path wrapped as a secret (the engine's wire form)."""
     import copy
@@ -86,9 +81,11 @@ def with_secrets(inputs: dict, secret_paths) -> dict:
         try:
             for key in path[:-1]:
                 parent = parent[key]
-            parent[path[-1]] = secret(parent[path[-1]])
+            parent[path[-1]] = wire_secret(parent[path[-1]])
         except (KeyError, IndexError, TypeError):
-            continue
+            # Sending the value in plain text would hide a secret from the pack's secret
+            # policies: a path that does not resolve is a bug, never something to skip.
+            raise PackError(f"secret at {'.'.join(map(str, path))} is not in the resource's inputs") from None
     return out
 
 

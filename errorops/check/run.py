@@ -23,8 +23,6 @@ from .config import policy_config
 
 POLICY_DIR = REPO_ROOT / "policies"
 
-# A test-only hook: change what a stack would deploy before the pack sees it.
-Mutate = Callable[[str, list[Resource]], list[Resource]]
 # The pack's config of a stack (default: ``config.policy_config``); tests pass what a workflow passes.
 ConfigFor = Callable[[Model, StackFile], dict]
 
@@ -116,30 +114,35 @@ def analyze_stack(pack: PolicyPackProcess, model: Model, stack: StackFile, resou
     return diagnostics
 
 
-def run_check(model: Model, stacks: list[StackFile], pack_dir: Path = POLICY_DIR, mutate: Mutate | None = None,
-              pack: PolicyPackProcess | None = None, config_for: ConfigFor = policy_config) -> CheckResult:
-    """Plan each stack and check it; ``pack`` may be a running pack to reuse (tests)."""
-    own = pack is None
-    if own:
-        pack = PolicyPackProcess(pack_dir)
-        pack.launch()  # it starts while the stacks are planned
+def run_check(model: Model, stacks: list[StackFile], pack_dir: Path = POLICY_DIR) -> CheckResult:
+    """Plan each stack and check it with the pack in ``pack_dir``, started for this run."""
+    pack = PolicyPackProcess(pack_dir)
+    pack.launch()  # it starts while the stacks are planned
     try:
-        plans = [plan_stack(model, stack) for stack in stacks]
-        if pack.info is None:
-            pack.connect()
-        result = CheckResult(policies=list(pack.policies()))
-        order = {name: i for i, name in enumerate(result.policies)}
-        for stack, plan in zip(stacks, plans):
-            resources = resources_of(plan)
-            if mutate is not None:
-                resources = mutate(stack.name, resources)
-            result.resources[stack.name] = len(resources)
-            found = {
-                Violation(d.policy, stack.name, _name(d.urn), d.message, d.level)
-                for d in analyze_stack(pack, model, stack, resources, config_for)
-            }
-            result.violations += sorted(found, key=lambda v: (order.get(v.policy, len(order)), v.resource, v.message))
-        return result
+        return check_stacks(pack, model, stacks)
     finally:
-        if own:
-            pack.close()
+        pack.close()
+
+
+def check_stacks(pack: PolicyPackProcess, model: Model, stacks: list[StackFile],
+                 config_for: ConfigFor = policy_config) -> CheckResult:
+    """Plan each stack and put its resources through a running pack."""
+    resources = [resources_of(plan_stack(model, stack)) for stack in stacks]
+    return check_resources(pack, model, list(zip(stacks, resources)), config_for)
+
+
+def check_resources(pack: PolicyPackProcess, model: Model, stacks: list[tuple[StackFile, list[Resource]]],
+                    config_for: ConfigFor = policy_config) -> CheckResult:
+    """Each stack's resources through the pack, configured for that stack."""
+    if pack.info is None:
+        pack.connect()
+    result = CheckResult(policies=list(pack.policies()))
+    order = {name: i for i, name in enumerate(result.policies)}
+    for stack, resources in stacks:
+        result.resources[stack.name] = len(resources)
+        found = {
+            Violation(d.policy, stack.name, _name(d.urn), d.message, d.level)
+            for d in analyze_stack(pack, model, stack, resources, config_for)
+        }
+        result.violations += sorted(found, key=lambda v: (order.get(v.policy, len(order)), v.resource, v.message))
+    return result

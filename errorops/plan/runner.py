@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import set_mocks
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
+from .._pulumi_compat import is_wire_secret, sync_await
 from ..model.types import Model, StackFile
 from ..sentry_api.payloads import wire_body
 from .mock_runtime import RecordingMocks, RecordingMonitor
@@ -99,7 +98,7 @@ def _stack_config(model: Model, stack: StackFile) -> tuple[dict[str, str], list[
 def _secret_paths(value: Any, path: tuple = ()) -> list[tuple]:
     """Paths of the secret-wrapped values inside ``value`` (before masking)."""
     if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+        if is_wire_secret(value):
             return [path]
         return [p for k, v in value.items() for p in _secret_paths(v, path + (k,))]
     if isinstance(value, (list, tuple)):
@@ -115,8 +114,8 @@ def _resolve_outputs(root: Any) -> dict[str, Any]:
     outputs = {}
     for name, value in sorted(root.outputs.items()):
         output = pulumi.Output.from_input(value)
-        resolved = _sync_await(output.future())
-        outputs[name] = SECRET if _sync_await(output.is_secret()) else mask(resolved)
+        resolved = sync_await(output.future())
+        outputs[name] = SECRET if sync_await(output.is_secret()) else mask(resolved)
     return outputs
 
 
@@ -130,9 +129,9 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
     monitor = RecordingMonitor(recording)
     set_mocks(recording, project=model.project_name, stack=stack.name, preview=False, monitor=monitor)
     root = runtime_settings.get_root_resource()
-    _sync_await(run_pulumi_func(lambda: run(model)))
+    sync_await(run_pulumi_func(lambda: run(model)))
 
-    root_urn = _sync_await(root.urn.future())
+    root_urn = sync_await(root.urn.future())
     resources = sorted(
         (
             PlannedResource(

@@ -6,6 +6,8 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
+from .._pulumi_compat import is_wire_secret
+
 SECRET = "[secret]"
 # Stands in for a secret config value in the offline plan; never a real value.
 SECRET_PLACEHOLDER = "<secret placeholder>"
@@ -14,7 +16,7 @@ SECRET_PLACEHOLDER = "<secret placeholder>"
 def mask(value: Any) -> Any:
     """Replace every secret-wrapped value (and every placeholder of one) by [secret]."""
     if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+        if is_wire_secret(value):
             return SECRET
         return {k: mask(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

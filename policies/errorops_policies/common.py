@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from ._policy_compat import proxy_target
+
 # Resource types the process is about.
 SENTRY_ALERT = "pulumi-python:dynamic/sentry:Alert"
 SENTRY_MONITOR = "pulumi-python:dynamic/sentry:Monitor"
@@ -41,22 +43,12 @@ def plain(value: Any) -> Any:
     computed id; the policies here look at unknowns explicitly (``is_unknown``).
     Secret marks (``secrets.SecretStr``) are kept.
     """
-    target = _target(value)
+    target = proxy_target(value)
     if isinstance(target, Mapping):
         return {k: plain(target[k]) for k in target}
     if isinstance(target, Sequence) and not isinstance(target, str | bytes):
         return [plain(target[i]) for i in range(len(target))]
     return target
-
-
-def _target(value: Any) -> Any:
-    """The raw container behind a pulumi-policy proxy (they answer ``["__target"]``)."""
-    if type(value).__module__.startswith("pulumi_policy."):
-        try:
-            return value["__target"]
-        except (KeyError, IndexError, TypeError):
-            return value
-    return value
 
 
 def get(value: Any, *path: Any, default: Any = None) -> Any:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._policy_compat import WRITTEN_FOR
+
 SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
@@ -94,8 +96,8 @@ def install() -> None:
     original = getattr(policy_module, "deserialize_properties", None)
     if original is None:
         raise RuntimeError(
-            "pulumi_policy.policy.deserialize_properties is gone: errorops_policies.secrets needs updating "
-            "for this pulumi-policy version (see policies/requirements.txt)")
+            "pulumi_policy.policy.deserialize_properties is gone: errorops_policies.secrets (written for "
+            f"pulumi-policy {WRITTEN_FOR}) needs updating for this version (see policies/requirements.txt)")
 
     def deserialize_properties(props, proxy_secrets: bool = False):
         if proxy_secrets:  # remediation keeps its own secret handling

@@ -1,4 +1,4 @@
-"""The pack's validators called in this process, with arguments built as the analyzer builds them.
+"""Test support: the pack's validators called in this process, with arguments built as the analyzer builds them.
 
 For unit tests of single policies: a ``Resource`` (as ``errorops check`` sends it, secrets
 wrapped) becomes the ``ResourceValidationArgs`` / ``StackValidationArgs`` pulumi-policy
@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .analyzer_client import Resource
-from .run import POLICY_DIR
+from errorops.check.analyzer_client import Resource
+from errorops.check.run import POLICY_DIR, check_resources, resources_of
+from errorops.model.types import Model, StackFile
+from errorops.plan.runner import plan_stack
 
 
 def policies_module(pack_dir: Path = POLICY_DIR):
@@ -90,10 +92,9 @@ class PlannedStack:
 @functools.lru_cache(maxsize=None)
 def planned(stack: str, root: str | None = None) -> PlannedStack:
     """A stack of a repository (default: this one) planned offline, as ``errorops check`` sends it."""
-    from ..pipeline import REPO_ROOT, load_model
-    from ..plan.runner import plan_stack, stacks_in_order
-    from .config import policy_config
-    from .run import resources_of
+    from errorops.check.config import policy_config
+    from errorops.pipeline import REPO_ROOT, load_model
+    from errorops.plan.runner import stacks_in_order
 
     model = load_model(Path(root) if root else REPO_ROOT)
     (stack_file,) = stacks_in_order(model, stack)
@@ -106,3 +107,9 @@ def edited(resource: Resource, edit: Callable[[dict], Any] | None = None, **chan
     if edit is not None:
         edit(properties)
     return dataclasses.replace(resource, properties=properties, **changes)
+
+
+def check_mutated(pack, model: Model, stacks: list[StackFile], mutate: Callable[[Resource], Resource], **kw: Any):
+    """Each stack planned, each resource passed through ``mutate``, then checked by the running pack."""
+    changed = [(s, [mutate(r) for r in resources_of(plan_stack(model, s))]) for s in stacks]
+    return check_resources(pack, model, changed, **kw)
