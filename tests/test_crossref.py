@@ -304,3 +304,40 @@ def test_a_crossref_problem_names_its_rule(repo):
 
     repo.edit(ORG, "owner_environment: prod", "owner_environment: production")
     assert [p.rule for p in check_repository(repo.root).problems] == ["known-references"]
+
+
+# --- process-numbers: a number Sentry and Cloud Monitoring both watch is stated once -----------
+
+GCP_FILE = "alert_rules/gcp_monitoring.yaml"
+SENTRY_FILE = "alert_rules/sentry_alerts.yaml"
+MIRROR_HIGH = "mirrors: error_rate_high  # the same number as the Sentry rule: validation keeps them equal\n"
+
+
+def test_raising_a_threshold_on_one_side_only_is_refused_naming_both_places(full_repo: Repo):
+    full_repo.edit(SENTRY_FILE, "threshold: {above: 2, unit: percent}", "threshold: {above: 3, unit: percent}")
+    sentry_line = full_repo.at(SENTRY_FILE, "threshold: {above: 3").split(":")[1]
+    block = MIRROR_HIGH + "        window: 15m\n        comparison: gt\n        threshold: 0.02"
+    assert full_repo.problems() == [
+        f"{full_repo.at(GCP_FILE, '0.02', within=block)}: "
+        f"condition '5xx-ratio' has threshold 0.02, but the Sentry rule 'error_rate_high' it mirrors "
+        f"({SENTRY_FILE}:{sentry_line}) says above 3%, that is 0.03 here; the process states the number once: change both"]
+    # Both sides moved: nothing to refuse.
+    full_repo.edit(GCP_FILE, MIRROR_HIGH + "        window: 15m\n        comparison: gt\n        threshold: 0.02",
+              MIRROR_HIGH + "        window: 15m\n        comparison: gt\n        threshold: 0.03")
+    assert full_repo.problems() == []
+
+
+def test_a_count_mirrors_as_a_count_and_a_window_must_agree(full_repo: Repo):
+    full_repo.edit(GCP_FILE, "mirrors: cache_errors  # the same number as the Sentry rule: validation keeps them equal\n"
+                        "        window: 1h", "mirrors: cache_errors  # the same number as the Sentry rule: validation "
+                        "keeps them equal\n        window: 2h")
+    (problem,) = full_repo.problems()
+    assert problem.endswith("condition 'errors-per-hour' has window 2h, but the Sentry rule 'cache_errors' it mirrors "
+                            f"({SENTRY_FILE}:{full_repo.at(SENTRY_FILE, 'threshold: {above: 10').split(':')[1]}) counts over "
+                            "1 hour; change both")
+
+
+def test_a_mirror_of_no_rule_is_refused(full_repo: Repo):
+    full_repo.edit(GCP_FILE, "mirrors: cache_errors ", "mirrors: cache_error ")
+    (problem,) = full_repo.problems()
+    assert "unknown Sentry rule 'cache_error' (rules: " in problem

@@ -145,7 +145,7 @@ def test_route_without_a_channel(repo):
 
 def test_unknown_query_and_metric_label(repo):
     path = _gcp(repo)
-    text = edit(path, "query: error_ratio\n        window: 15m", "query: error_rate\n        window: 15m")
+    text = edit(path, "query: error_ratio\n        mirrors: error_rate_high", "query: error_rate\n        mirrors: error_rate_high")
     text = edit(path, "group_by: [provider]", "group_by: [vendor]")
     _expect(repo, path, text, "error_rate\n", "unknown query 'error_rate'")
     _expect(repo, path, text, "vendor", "'vendor' is not a label of log metric 'integration_failures'")

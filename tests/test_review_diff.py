@@ -83,8 +83,12 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     repo.edit(SENTRY, "window_seconds: 300\n      threshold: {above: 5, unit: percent}",
               "window_seconds: 300\n      threshold: {above: 3, unit: percent}")
     repo.edit(SENTRY, "window_seconds: 900\n", "window_seconds: 1800\n")
-    # Google Cloud: error-rate-critical 0.05 -> 0.03.
+    # Google Cloud mirrors both numbers (validation refuses them apart): error-rate-critical
+    # 0.05 -> 0.03, error-rate-high's window 15 -> 30 minutes.
     repo.edit(GCP, "comparison: gt\n        threshold: 0.05", "comparison: gt\n        threshold: 0.03")
+    repo.edit(GCP, "mirrors: error_rate_high  # the same number as the Sentry rule: validation keeps them equal\n"
+                   "        window: 15m", "mirrors: error_rate_high  # the same number as the Sentry rule: validation "
+                   "keeps them equal\n        window: 30m")
     # Routing: P1 now also e-mails the product manager, whom the process now lets P1 e-mail
     # (prod allows it; dev and staging do not).
     repo.edit(TARGETS, "    name: Product Manager\n    levels: [P0]", "    name: Product Manager\n    levels: [P0, P1]")
@@ -113,6 +117,8 @@ def test_threshold_window_and_route_edits_read_as_sentences(edited):
         assert "threshold 5% -> 3%" in changes["~ Sentry monitor monitor-error_rate_critical"]
         assert "window 15 min -> 30 min" in changes["~ Sentry monitor monitor-error_rate_high"]
         assert "threshold 0.05 -> 0.03" in changes["~ GCP alert policy error-rate-critical"]
+        # One process number moved, and the diff shows every resource it moves.
+        assert "window 15 min -> 30 min" in changes["~ GCP alert policy error-rate-high"]
     # Only prod e-mails the product manager: dev and staging notify less by design.
     prod = found["prod"]
     assert "now also e-mails the product manager" in prod["~ Sentry alert alert-error_rate_high"]

@@ -40,6 +40,7 @@ def _condition(item: dict, at: At) -> Condition:
     return Condition(
         item["id"], item["title"], source, item[source], item["comparison"], item["threshold"], item["duration"],
         item.get("window"), dict(item.get("labels", {})), at, tuple(item.get("windows", ())), item.get("burn_rate_of"),
+        item.get("mirrors"),
     )
 
 

@@ -154,6 +154,8 @@ class Condition:
     windows: tuple[str, ...] = ()
     # An SLO id: the value is the query divided by that SLO's error budget (1 - goal), a burn rate.
     burn_rate_of: str | None = None
+    # The Sentry rule that watches the same process number (validate/crossref/process_numbers.py).
+    mirrors: str | None = None
 
     @property
     def operator(self) -> str:
