@@ -236,16 +236,25 @@ def test_ctrl_c_ends_a_plan_with_130_and_one_line():
 
     process = subprocess.Popen([sys.executable, "-m", "errorops", "plan", "--stack", "all"], cwd=REPO_ROOT,
                                env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    # Into planning: the mock runtime's worker threads have started (Linux lists them in /proc).
+    # Into planning: the stacks' planners are forked, or (one core) the mock runtime's worker
+    # threads have started (Linux lists both in /proc).
     tasks = Path(f"/proc/{process.pid}/task")
+    children = tasks / str(process.pid) / "children"
+    planners: list[str] = []
     for _ in range(600):
-        if process.poll() is not None or len(list(tasks.glob("*"))) > 2:
+        planners = children.read_text().split() if children.exists() else []
+        if process.poll() is not None or planners or len(list(tasks.glob("*"))) > 2:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     assert process.poll() is None, "the plan ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
+    # communicate() returns only once every holder of stderr is gone: no planner outlives the command.
     _, err = process.communicate(timeout=30)
     assert (process.returncode, err) == (130, "errorops: interrupted\n")
+    # ... and each is ending: killed, its memory being freed (it no longer has a command line).
+    for pid in planners:
+        proc = Path(f"/proc/{pid}")
+        assert not proc.exists() or (proc / "cmdline").read_bytes() == b""
 
 
 class _Gone:

@@ -83,3 +83,13 @@ def test_a_secret_path_that_does_not_resolve_is_refused_not_sent_in_plain_text()
     assert with_secrets({"a": {"b": "x"}}, [("a", "b")]) == {"a": {"b": compat.wire_secret("x")}}
     with pytest.raises(PackError, match="secret at a.c is not in the resource's inputs"):
         with_secrets({"a": {"b": "x"}}, [("a", "c")])
+
+
+def test_the_source_positions_skipped_offline_are_still_taken_where_the_sdk_took_them():
+    import inspect
+
+    from pulumi.runtime import resource
+
+    # The plan replaces this function; it must still exist and still be what registration calls.
+    assert callable(resource._get_stack_trace)
+    assert "_get_stack_trace()" in inspect.getsource(resource.register_resource)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..model.types import Model, StackFile
 from ..pipeline import REPO_ROOT
-from ..plan.runner import StackPlan, plan_stack
+from ..plan.runner import StackPlan, plan_stacks
 from .analyzer_client import Diagnostic, PolicyPackProcess, Resource, with_secrets
 from .config import policy_config
 
@@ -127,7 +127,7 @@ def run_check(model: Model, stacks: list[StackFile], pack_dir: Path = POLICY_DIR
 def check_stacks(pack: PolicyPackProcess, model: Model, stacks: list[StackFile],
                  config_for: ConfigFor = policy_config) -> CheckResult:
     """Plan each stack and put its resources through a running pack."""
-    resources = [resources_of(plan_stack(model, stack)) for stack in stacks]
+    resources = [resources_of(plan) for plan in plan_stacks(model, stacks)]
     return check_resources(pack, model, list(zip(stacks, resources)), config_for)
 
 

@@ -21,12 +21,12 @@ def run(args: argparse.Namespace) -> int:
     import pulumi
 
     from ..plan import render_json, render_table
-    from ..plan.runner import plan_stack
+    from ..plan.runner import plan_stacks
     from ._stacks import repository_stacks
 
     model, stacks = repository_stacks("plan", args.root, args.stack)
     try:
-        plans = [plan_stack(model, stack) for stack in stacks]
+        plans = plan_stacks(model, stacks)
     except pulumi.RunError as exc:
         raise Stop(1, f"errorops plan: {exc}") from None
     renderer = render_json if args.format == "json" else render_table

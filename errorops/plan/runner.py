@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import signal
+import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +17,8 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import set_mocks
 from pulumi.runtime.stack import run_pulumi_func
 
-from .._pulumi_compat import is_wire_secret, sync_await
+from .._pulumi_compat import is_wire_secret, skip_source_positions, sync_await
+from ..interrupt import forget_child, remember_child
 from ..model.types import Model, StackFile
 from ..sentry_api.payloads import wire_body
 from .mock_runtime import RecordingMocks, RecordingMonitor
@@ -123,6 +129,7 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
     from ..program import run
 
     config, secret_keys, unset = _stack_config(model, stack)
+    skip_source_positions()
     runtime_settings.set_root_resource(None)
     set_all_config(config, secret_keys)
     recording = RecordingMocks()
@@ -159,6 +166,77 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
     )
     environment = str(config.get(model.project_name + ":environment"))
     return StackPlan(stack.name, environment, resources, _resolve_outputs(root), lookups, unset)
+
+
+def plan_stacks(model: Model, stacks: list[StackFile]) -> list[StackPlan]:
+    """Each stack planned, in order. The stacks are independent and the mock runtime is one
+    per process, so with several stacks and cores each is planned in a process of its own,
+    forked from this one (which has already imported the SDK and validated the model)."""
+    # Forking a process that runs other threads (a gRPC channel, a test's pack) can leave a
+    # lock held in the child: only a single-threaded process forks.
+    if len(stacks) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return [plan_stack(model, stack) for stack in stacks]
+    children = [_fork_planner(model, stack) for stack in stacks]
+    try:
+        return [_result_of(stack, pid, fd) for stack, (pid, fd) in zip(stacks, children)]
+    finally:
+        for pid, fd in children:
+            forget_child(pid)
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _fork_planner(model: Model, stack: StackFile) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Ctrl-C waits until the child is known, so that the parent's exit can end it too.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+        if pid == 0:
+            _plan_and_send(model, stack, read_end, write_end)
+        remember_child(pid)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    os.close(write_end)
+    return pid, read_end
+
+
+def _plan_and_send(model: Model, stack: StackFile, read_end: int, write_end: int) -> None:
+    """The planner: plan, send the result (or the error) to the parent, leave without cleanup."""
+    try:
+        os.close(read_end)
+        # The parent ends the command on Ctrl-C with one line; a planner ends silently.
+        signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        try:
+            answer: tuple[str, Any] = ("plan", plan_stack(model, stack))
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            answer = ("error", exc)
+        try:
+            data = pickle.dumps(answer)
+        except Exception as exc:  # noqa: BLE001 - an error that does not pickle still gets home
+            data = pickle.dumps(("error", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]} ({exc})")))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+    finally:
+        os._exit(0)
+
+
+def _result_of(stack: StackFile, pid: int, fd: int) -> StackPlan:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if not chunks:
+        raise RuntimeError(f"planning stack {stack.name} ended without a result (wait status {status})")
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def stacks_in_order(model: Model, name: str) -> list[StackFile]:
