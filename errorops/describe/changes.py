@@ -79,9 +79,9 @@ def generic(change: Leaf, prefix: str = "") -> Sentence:
     if _long(change.old) or _long(change.new):
         old = change.old.splitlines() if isinstance(change.old, str) else []
         new = change.new.splitlines() if isinstance(change.new, str) else []
-        lines = [l for l in difflib.unified_diff(old, new, lineterm="", n=1)][2:]
-        added = sum(1 for l in lines if l.startswith("+"))
-        removed = sum(1 for l in lines if l.startswith("-"))
+        lines = [line for line in difflib.unified_diff(old, new, lineterm="", n=1)][2:]
+        added = sum(1 for line in lines if line.startswith("+"))
+        removed = sum(1 for line in lines if line.startswith("-"))
         return say(f"{{}}: text changed ({added} lines added, {removed} removed)", where, detail=tuple(lines))
     if isinstance(change.old, list) and isinstance(change.new, list):
         added = [v for v in change.new if v not in change.old]

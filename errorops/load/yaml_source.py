@@ -181,7 +181,7 @@ def _check_value(node: yaml.Node, value: Any) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise _Refused(node, "not a finite number (.nan and .inf cannot be planned or sent)")
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INT:
-        raise _Refused(node, f"number out of range (integers are limited to less than 2**53)")
+        raise _Refused(node, "number out of range (integers are limited to less than 2**53)")
     if isinstance(value, str):
         if len(value) > MAX_STRING:
             raise _Refused(node, f"text of {len(value)} characters; values are limited to {MAX_STRING}")

@@ -105,8 +105,8 @@ def build_gcp(docs: tuple) -> GcpMonitoring | None:
         ),
         log_metrics=tuple(
             LogMetric(i["id"], i["description"], i["filter"],
-                      tuple(LogMetricLabel(l["key"], l["field"], l.get("description", ""), _sub(at, "labels", n))
-                            for n, l in enumerate(i.get("labels", []))), at, _distribution(i, at))
+                      tuple(LogMetricLabel(label["key"], label["field"], label.get("description", ""), _sub(at, "labels", n))
+                            for n, label in enumerate(i.get("labels", []))), at, _distribution(i, at))
             for i, at in items("log_metrics")
         ),
         uptime_checks=tuple(

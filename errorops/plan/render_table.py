@@ -57,7 +57,7 @@ def render_stack(plan: StackPlan) -> str:
                 for r in by_type[type_token]]
         _section(f"{_kind(type_token)}  ({type_token})", rows, out)
     if plan.lookups:
-        rows = [(_kind(l["token"]), "", pairs(l["args"]) + "  -> resolved at deploy") for l in plan.lookups]
+        rows = [(_kind(lookup["token"]), "", pairs(lookup["args"]) + "  -> resolved at deploy") for lookup in plan.lookups]
         _section("Lookups (need the cloud; placeholders in this plan)", rows, out)
     if plan.outputs:
         _section("Outputs", [(k, "", pair_value(v)) for k, v in sorted(plan.outputs.items())], out)

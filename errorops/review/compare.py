@@ -106,7 +106,7 @@ def _stack_notes(old: dict, new: dict) -> list[Sentence]:
     for change in leaf_changes(old.get("outputs", {}), new.get("outputs", {})):
         notes.append(generic(change, "output "))
     def lookups(plan: dict) -> set[str]:
-        return {f"{l.get('token')} {json.dumps(l.get('args'), sort_keys=True)}" for l in plan.get("lookups", [])}
+        return {f"{lookup.get('token')} {json.dumps(lookup.get('args'), sort_keys=True)}" for lookup in plan.get("lookups", [])}
     for item in sorted(lookups(new) - lookups(old)):
         notes.append(say("now looks up {}", item))
     for item in sorted(lookups(old) - lookups(new)):
