@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 
 
 def leave(code: int, message: str = "") -> None:
@@ -19,5 +20,5 @@ def leave(code: int, message: str = "") -> None:
     os._exit(code)
 
 
-def interrupted(_signum, _frame) -> None:
+def interrupted(_signum: int, _frame: FrameType | None) -> None:
     leave(130, "errorops: interrupted")
