@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: plan test validate check bench clean
+.PHONY: plan test lint validate check bench clean
 
 $(PY): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,12 @@ plan: validate
 check: validate
 	$(PY) -m errorops check --stack all
 
-test: $(PY)
+# Static checks: ruff (pyproject.toml [tool.ruff]) and mypy --strict over the package ([tool.mypy]).
+lint: $(PY)
+	$(PY) -m ruff check errorops tests policies benchmarks
+	$(PY) -m mypy errorops
+
+test: lint
 	$(PY) -m pytest
 
 bench: $(PY)

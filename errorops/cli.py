@@ -13,6 +13,7 @@ import importlib
 import os
 import signal
 import sys
+from types import ModuleType
 
 from .commands import NAMES, Stop
 from .interrupt import interrupted, leave
@@ -26,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(name: str):
+def _command(name: str) -> ModuleType:
     return importlib.import_module(f"{__package__}.commands.{name}")
 
 
@@ -60,7 +61,8 @@ def _main(argv: list[str] | None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     try:
-        return _command(args.command).run(args)
+        code: int = _command(args.command).run(args)  # each command module's run() returns the exit code
+        return code
     except (Stop, BrokenPipeError):
         raise
     except OSError as exc:

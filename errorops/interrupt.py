@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from types import FrameType
 
 # Processes this one forked to plan stacks: they end with it.
 _children: set[int] = set()
@@ -36,5 +37,5 @@ def leave(code: int, message: str = "") -> None:
     os._exit(code)
 
 
-def interrupted(_signum, _frame) -> None:
+def interrupted(_signum: int, _frame: FrameType | None) -> None:
     leave(130, "errorops: interrupted")

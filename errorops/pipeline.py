@@ -94,4 +94,6 @@ def load_model(root: Path = REPO_ROOT) -> Model:
     result = check_repository(root)
     if not result.ok:
         raise ProblemsFound(result.problems)
+    # Without problems there is a model, unless the folder holds rule files alone (no required kind).
+    assert result.model is not None, f"{root} is not a repository: no model to load"
     return result.model

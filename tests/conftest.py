@@ -25,6 +25,11 @@ import pytest
 
 from errorops.pipeline import REPO_ROOT, REQUIRED_KINDS, check_repository
 
+# The loopback Sentry double's fixture, for every test module that asks for ``sentry_double``. Registered
+# as a plugin rather than imported into each module, where the test parameters of the same name would
+# shadow the import (ruff F811).
+pytest_plugins = ["tests.sentry_double.fixtures"]
+
 DATA = Path(__file__).resolve().parent / "data"
 PYTHON = sys.executable
 _KIND = re.compile(r"^kind:\s*['\"]?([A-Za-z0-9_]+)", re.MULTILINE)

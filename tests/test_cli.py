@@ -160,10 +160,10 @@ def test_plan_table(repo: Repo):
     lines = run.stdout.splitlines()
     assert lines[0].startswith("Stack staging  (environment staging; ")
     assert "SentryProject  (sentry:index/sentryProject:SentryProject)" in lines
-    assert any(l.split() == ["project-staging", "[protect]", "ai-content-factory-staging", "platform=python",
-                             "teams=backend,devops,product", "org=ai-content-factory"] for l in lines)
-    assert any(l.split() == ["sentry_dsn", "[secret]"] for l in lines)
-    assert any(l.split() == ["retention_days", "90"] for l in lines)
+    assert any(line.split() == ["project-staging", "[protect]", "ai-content-factory-staging", "platform=python",
+                             "teams=backend,devops,product", "org=ai-content-factory"] for line in lines)
+    assert any(line.split() == ["sentry_dsn", "[secret]"] for line in lines)
+    assert any(line.split() == ["retention_days", "90"] for line in lines)
     assert "SentryTeam" not in run.stdout
     assert "TOPSECRET" not in run.stdout and "v1:" not in run.stdout
 

@@ -157,7 +157,7 @@ def test_log_based_metrics(stack):
         kind = "DISTRIBUTION" if name == "content_generation_duration" else "INT64"
         assert (descriptor["metricKind"], descriptor["valueType"]) == ("DELTA", kind)
         extractors = metric.get("labelExtractors") or {}
-        assert {l["key"] for l in descriptor.get("labels") or []} == set(extractors)
+        assert {label["key"] for label in descriptor.get("labels") or []} == set(extractors)
         assert all(v.startswith("EXTRACT(jsonPayload.") for v in extractors.values())
         assert "correlation_id" not in json.dumps(metric)
     assert metrics["integration_failures"]["labelExtractors"]["provider"] == "EXTRACT(jsonPayload.provider)"

@@ -116,7 +116,7 @@ def test_each_stack_has_a_key_and_exports_the_dsn_as_a_secret(plans, stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_stack_looks_up_the_slack_integration(plans, stack):
-    slack = [l for l in plans[stack].lookups if l["args"].get("providerKey") == "slack"]
+    slack = [lookup for lookup in plans[stack].lookups if lookup["args"].get("providerKey") == "slack"]
     assert slack == [{
         "token": "sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration",
         "args": {"organization": ORG_SLUG, "providerKey": "slack", "name": "AI Content Factory"},

@@ -14,7 +14,6 @@ from errorops.sentry_api.client import (
     normalize_base_url,
 )
 from tests.sentry_double import examples
-from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
 
 NOW = 1_790_000_000.0
 WORKFLOWS = "/api/0/organizations/acme/workflows/"

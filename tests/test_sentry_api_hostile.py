@@ -20,7 +20,6 @@ from errorops.sentry_api import client as client_module
 from errorops.sentry_api.client import SentryApiError, SentryClient, UnsafeBaseUrl
 from errorops.sentry_api.resources import AlertProvider
 from tests.sentry_double import examples
-from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
 
 TOKEN = "sntryu_hostile_0123456789abcdef"
 WORKFLOWS = "/api/0/organizations/acme/workflows/"

@@ -33,7 +33,6 @@ from errorops.sentry_api.resources import (
     ProjectErrorDetectorProvider,
 )
 from tests.sentry_double import examples
-from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
 from tests.sentry_support import as_pulumi_sends
 
 

@@ -16,7 +16,6 @@ import pytest
 from errorops.sentry_api import openapi
 from tests.sentry_double import examples
 from tests.sentry_double.contract import RULES
-from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
 
 DETECTORS = "/api/0/organizations/acme/projects/api/detectors/"
 WORKFLOWS = "/api/0/organizations/acme/workflows/"

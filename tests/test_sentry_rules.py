@@ -21,7 +21,6 @@ from errorops.plan.runner import plan_stack, stacks_in_order
 from errorops.sentry_api import openapi
 from errorops.sentry_api.payloads import restore_ints
 from errorops.sentry_api.resources import AlertProvider, MonitorProvider
-from tests.sentry_double.fixtures import sentry_double  # noqa: F401  (fixture)
 from tests.sentry_support import as_pulumi_sends, concrete_targets
 
 MONITOR_POST = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"

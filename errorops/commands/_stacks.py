@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..pipeline import check_repository
 from ..problem_formats import FORMATS
 from ..problems import Problem
 from . import Stop
+
+if TYPE_CHECKING:
+    from ..model.types import Model, StackFile
 
 
 def report_problems(problems: list[Problem], fmt: str = "standard") -> Stop:
@@ -17,7 +21,7 @@ def report_problems(problems: list[Problem], fmt: str = "standard") -> Stop:
     return Stop(1)
 
 
-def repository_stacks(command: str, root: Path, name: str):
+def repository_stacks(command: str, root: Path, name: str) -> tuple[Model, list[StackFile]]:
     """The validated model of a repository and the stacks that ``--stack NAME|all`` selects."""
     from ..plan.runner import stacks_in_order
 

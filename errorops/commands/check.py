@@ -14,7 +14,7 @@ from ..pipeline import REPO_ROOT
 from . import Stop
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = sub.add_parser(
         "check", help="plan stacks offline and run the policy pack in policies/ over every resource")
     check.add_argument("--stack", required=True, help="stack name, or 'all'")

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import Stop
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff = sub.add_parser("diff", help="plan every stack at a base revision and in the working tree; report what changes")
     diff.add_argument("--base", required=True, help="git revision to compare with (e.g. origin/main, HEAD)")
     diff.add_argument("--format", choices=("text", "markdown"), default="text")

@@ -10,7 +10,7 @@ from ..pipeline import REPO_ROOT
 from . import Stop
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     plan = sub.add_parser("plan", help="validate, then show every resource a stack declares (offline, mock runtime)")
     plan.add_argument("--stack", required=True, help="stack name, or 'all'")
     plan.add_argument("--format", choices=("table", "json"), default="table")

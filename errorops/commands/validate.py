@@ -8,7 +8,7 @@ from pathlib import Path
 from ..pipeline import REPO_ROOT
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = sub.add_parser("validate", help="check alert_rules/ and the stack files; report every problem")
     validate.add_argument("paths", nargs="*", type=Path,
                           help="repository, alert_rules folder or file (default: this repository)")

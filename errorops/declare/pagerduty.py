@@ -35,6 +35,8 @@ def declare_escalation_policies(model: Model, settings: StackSettings) -> dict[s
             f"stack '{settings.stack}' pages through PagerDuty but these PagerDuty user ids are unset: "
             + ", ".join(missing)
         )
+    # Every recipient of an escalation step has an id: checked just above.
+    user_ids = {r: user_id for r, user_id in settings.pagerduty_user_ids.items() if user_id}
     policies = {}
     for level in model.severity_levels:
         if not (level.escalation and level.routes_in(env).pagerduty):
@@ -48,7 +50,7 @@ def declare_escalation_policies(model: Model, settings: StackSettings) -> dict[s
                 pagerduty.EscalationPolicyRuleArgs(
                     escalation_delay_in_minutes=step.escalate_after_minutes,
                     targets=[
-                        pagerduty.EscalationPolicyRuleTargetArgs(type="user_reference", id=settings.pagerduty_user_ids[r])
+                        pagerduty.EscalationPolicyRuleTargetArgs(type="user_reference", id=user_ids[r])
                         for r in step.notify
                     ],
                 )

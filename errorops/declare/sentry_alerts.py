@@ -6,7 +6,7 @@ errorops.sentry_api talks to the current ones.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import pulumi
 import pulumiverse_sentry as sentry
@@ -18,6 +18,14 @@ from .sentry_payloads import SentryTargets, alert_payload, github_alert_payload,
 from .settings import StackSettings
 
 
+class _Scope(TypedDict):
+    """The project a project-scoped Sentry resource belongs to (keyword arguments they share)."""
+
+    organization: str
+    project: pulumi.Output[str]
+    project_id: pulumi.Output[str]
+
+
 def _as_int(value: Any) -> Any:
     # Sentry answers ids as strings and wants them back as integers; the offline
     # plan's placeholder is left as it is.
@@ -27,8 +35,9 @@ def _as_int(value: Any) -> Any:
 def _targets(model: Model, settings: StackSettings, org: SentryOrg) -> SentryTargets:
     organization = settings.sentry_organization
     integrations = model.sentry.integrations
+    assert integrations is not None  # read with the rules, and there are rules (declare_sentry_alerts)
 
-    def lookup(provider_key: str, name: str) -> pulumi.Output:
+    def lookup(provider_key: str, name: str) -> pulumi.Output[str]:
         return sentry.get_sentry_organization_integration_output(
             organization=organization, provider_key=provider_key, name=name
         ).id
@@ -66,7 +75,7 @@ def declare_sentry_alerts(model: Model, settings: StackSettings, org: SentryOrg)
     env = settings.environment
     targets = _targets(model, settings, org)
     # Lists filter by the numeric project id: older Sentry refuses slugs in ?project=.
-    scope = {"organization": organization, "project": org.project.slug, "project_id": org.project.internal_id}
+    scope: _Scope = {"organization": organization, "project": org.project.slug, "project_id": org.project.internal_id}
     # Alerts are organisation-wide: an issue alert reaches this project through its error monitor.
     error_monitor = ProjectErrorDetector(f"error-monitor-{env.id}", **scope)
     error_detector_id = error_monitor.sentry_id.apply(_as_int)

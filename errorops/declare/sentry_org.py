@@ -20,7 +20,7 @@ class SentryOrg:
     teams: dict[str, sentry.SentryTeam]
     project: sentry.SentryProject
     key: sentry.SentryKey
-    slack_integration_id: pulumi.Output
+    slack_integration_id: pulumi.Output[str]
 
 
 def declare_sentry_org(model: Model, settings: StackSettings) -> SentryOrg:

@@ -9,6 +9,7 @@ else: `sentry_threshold`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ from ..model.types import Environment, Model, Routes, SeverityLevel
 
 # Sentry's codes for an issue's priority (DetectorPriorityLevel, the detector's conditionResult).
 PRIORITY = {"high": 75, "medium": 50, "low": 25}
+
+# Action filter groups of an alert: (logic, conditions), each condition Sentry's JSON.
+_Groups = list[tuple[str, list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def sentry_threshold(monitor: MonitorSpec) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-def _exceptions(model: Model, error_ids) -> list[str]:
+def _exceptions(model: Model, error_ids: Iterable[str]) -> list[str]:
     """The exception class names Sentry matches for some error types (several ids may share one)."""
     return sorted({model.sentry.error_type(e).exception for e in error_ids})
 
@@ -61,8 +65,9 @@ def _query(model: Model, monitor: MonitorSpec) -> str:
     return " ".join(parts)
 
 
-def monitor_payload(model: Model, rule: SentryRule, env_id: str, targets: SentryTargets) -> dict:
+def monitor_payload(model: Model, rule: SentryRule, env_id: str, targets: SentryTargets) -> dict[str, Any]:
     monitor = rule.monitor_in(env_id)
+    assert monitor is not None, f"{rule.id} has no monitor"  # callers build monitors only for rules that have one
     level = model.severity(rule.severity)
     threshold = sentry_threshold(monitor)
     source = {
@@ -103,11 +108,11 @@ def _owner(targets: SentryTargets, team: str) -> Any:
     return team_id.apply(lambda i: f"team:{i}") if hasattr(team_id, "apply") else f"team:{team_id}"
 
 
-def _condition(kind: str, comparison: Any) -> dict:
+def _condition(kind: str, comparison: Any) -> dict[str, Any]:
     return {"type": kind, "comparison": comparison, "conditionResult": True}
 
 
-def _monitor_filter(priority: int) -> dict:
+def _monitor_filter(priority: int) -> dict[str, Any]:
     """An alert fed by a metric monitor runs on the monitor's issue at the monitor's priority.
 
     As Sentry builds its own metric alerts (workflow_engine/migration_helpers/alert_rule.py:
@@ -118,7 +123,7 @@ def _monitor_filter(priority: int) -> dict:
     return _condition("issue_priority_greater_or_equal", priority)
 
 
-def _kind_conditions(model: Model, error: ErrorType) -> list[dict]:
+def _kind_conditions(model: Model, error: ErrorType) -> list[dict[str, Any]]:
     """How Sentry recognises one error type of the taxonomy: its exception class anywhere in the
     chain, and its message where another type shares the class."""
     conditions = [_condition("event_attribute", {"attribute": "exception.type", "match": "eq", "value": error.exception})]
@@ -128,7 +133,7 @@ def _kind_conditions(model: Model, error: ErrorType) -> list[dict]:
     return conditions
 
 
-def _error_groups(model: Model, errors: list[ErrorType], common: list[dict]) -> list[tuple[str, list[dict]]]:
+def _error_groups(model: Model, errors: list[ErrorType], common: list[dict[str, Any]]) -> _Groups:
     """Action filter groups (logic, conditions) matching any of ``errors``, each also requiring ``common``.
 
     Types told apart by their class alone are alternatives in one group where nothing else is
@@ -147,7 +152,7 @@ def _error_groups(model: Model, errors: list[ErrorType], common: list[dict]) -> 
     return groups or [("all", common)]
 
 
-def _issue_filters(model: Model, alert: IssueAlertSpec) -> list[tuple[str, list[dict]]]:
+def _issue_filters(model: Model, alert: IssueAlertSpec) -> _Groups:
     common = [_condition(kind, True if kind == "latest_release" else dict(comparison))
               for kind, comparison in alert.filters]
     if alert.frequency is not None:
@@ -156,7 +161,7 @@ def _issue_filters(model: Model, alert: IssueAlertSpec) -> list[tuple[str, list[
     return _error_groups(model, [model.sentry.error_type(e) for e in alert.errors], common)
 
 
-def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryTargets) -> list[dict]:
+def actions(model: Model, level: SeverityLevel, routes: Routes, targets: SentryTargets) -> list[dict[str, Any]]:
     """The notifications of a level's routes. GitHub issues are not among them: `github_alert_payload`."""
     channels = {c.id: c for c in model.slack_channels}
     result = [
@@ -201,7 +206,8 @@ def title(model: Model, rule: SentryRule, env_id: str) -> str:
     return f"[{model.severity(rule.severity).id}] {rule.name_in(env_id)} ({env_id})"
 
 
-def _alert(name: str, owner: Any, level: SeverityLevel, detector_id: Any, triggers, groups, group_actions) -> dict:
+def _alert(name: str, owner: Any, level: SeverityLevel, detector_id: Any, triggers: Iterable[str],
+           groups: _Groups, group_actions: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "name": name,
         "enabled": True,
@@ -219,7 +225,7 @@ def _alert(name: str, owner: Any, level: SeverityLevel, detector_id: Any, trigge
 
 def alert_payload(
     model: Model, rule: SentryRule, env_id: str, routes: Routes, targets: SentryTargets, detector_id: Any
-) -> dict:
+) -> dict[str, Any]:
     """The alert; ``detector_id`` is the rule's monitor, or the project's error monitor for issue alerts."""
     level = model.severity(rule.severity)
     if rule.issue_alert is not None:
@@ -235,7 +241,7 @@ def github_levels(model: Model, env: Environment) -> list[SeverityLevel]:
     return [level for level in model.severity_levels if level.routes_in(env).github_issue]
 
 
-def github_alert_payload(model: Model, env: Environment, targets: SentryTargets, detector_id: Any) -> dict | None:
+def github_alert_payload(model: Model, env: Environment, targets: SentryTargets, detector_id: Any) -> dict[str, Any] | None:
     """The alert that opens a GitHub issue for new errors of the taxonomy's types at the GitHub levels.
 
     Ticketing actions run on error issues only: on a metric monitor's issues Sentry registers them
@@ -246,7 +252,9 @@ def github_alert_payload(model: Model, env: Environment, targets: SentryTargets,
     levels = github_levels(model, env)
     if spec is None or not levels:
         return None
-    groups, group_actions = [], []
+    assert integrations is not None  # read from the same document as github_issues (model/build_sentry.py)
+    groups: _Groups = []
+    group_actions: list[dict[str, Any]] = []
     for level in levels:
         errors = [e for e in model.sentry.error_types if e.severity == level.id]
         for logic, conditions in (_error_groups(model, errors, []) if errors else []):

@@ -45,7 +45,7 @@ def leaves(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
         yield path, value
 
 
-def _path_key(path: Path_) -> tuple:
+def _path_key(path: Path_) -> tuple[Any, ...]:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in path)
 
 
@@ -79,17 +79,17 @@ def generic(change: Leaf, prefix: str = "") -> Sentence:
     if _long(change.old) or _long(change.new):
         old = change.old.splitlines() if isinstance(change.old, str) else []
         new = change.new.splitlines() if isinstance(change.new, str) else []
-        lines = [l for l in difflib.unified_diff(old, new, lineterm="", n=1)][2:]
-        added = sum(1 for l in lines if l.startswith("+"))
-        removed = sum(1 for l in lines if l.startswith("-"))
+        lines = [line for line in difflib.unified_diff(old, new, lineterm="", n=1)][2:]
+        added = sum(1 for line in lines if line.startswith("+"))
+        removed = sum(1 for line in lines if line.startswith("-"))
         return say(f"{{}}: text changed ({added} lines added, {removed} removed)", where, detail=tuple(lines))
     if isinstance(change.old, list) and isinstance(change.new, list):
-        added = [v for v in change.new if v not in change.old]
+        adds = [v for v in change.new if v not in change.old]
         dropped = [v for v in change.old if v not in change.new]
-        if added and dropped:
-            return say("{}: adds {}, drops {}", where, added, dropped)
-        if added or dropped:
-            return say("{}: adds {}", where, added) if added else say("{}: drops {}", where, dropped)
+        if adds and dropped:
+            return say("{}: adds {}, drops {}", where, adds, dropped)
+        if adds or dropped:
+            return say("{}: adds {}", where, adds) if adds else say("{}: drops {}", where, dropped)
     if change.old is MISSING:
         return say("{}: set to {}", where, change.new)
     if change.new is MISSING:

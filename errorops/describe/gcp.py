@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .base import Describer, scalar, toggled
@@ -27,7 +28,8 @@ _BURN = re.compile(r'select_slo_burn_rate\("([^"]*)",\s*"([0-9]+s)"\)')
 _PLACEHOLDER = re.compile(r"<id of ([^>]+)>")
 
 
-COMPARATORS = {
+# Keyed by object: looked up with whatever JSON value a plan holds.
+COMPARATORS: dict[object, str] = {
     "COMPARISON_GT": ">", "COMPARISON_GE": ">=", "COMPARISON_LT": "<", "COMPARISON_LE": "<=",
     "COMPARISON_EQ": "==", "COMPARISON_NE": "!=",
 }
@@ -41,7 +43,7 @@ _COMPARISON = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.]+(?:[eE][-+]?\d+)?)\s
 _RANGE = re.compile(r"\[(\d+(?:ms|s|m|h|d|w|y))\]")
 
 
-def _condition_kind(condition: dict) -> str | None:
+def _condition_kind(condition: dict[str, Any]) -> str | None:
     return next((k for k in CONDITION_KINDS if k in condition), None)
 
 
@@ -63,7 +65,7 @@ def _windows(windows: list[str], joiner: str = ", ") -> str:
     return joiner.join(duration(w) for w in seen) if seen else "(none)"
 
 
-def _condition_summary(condition: dict) -> Sentence:
+def _condition_summary(condition: dict[str, Any]) -> Sentence:
     title = condition.get("displayName") or "(untitled)"
     kind = _condition_kind(condition)
     body = condition.get(kind) if kind else None
@@ -87,7 +89,7 @@ def _condition_summary(condition: dict) -> Sentence:
     return say("condition {}", title)
 
 
-def _condition_changes(old: dict, new: dict, where: str, lead: str) -> list[Sentence]:
+def _condition_changes(old: dict[str, Any], new: dict[str, Any], where: str, lead: str) -> list[Sentence]:
     ex = Explained(leaf_changes(old, new))
     out = scalar(ex, old, new, ("displayName",), lead + "condition title {} -> {}")
     ko, kn = _condition_kind(old), _condition_kind(new)
@@ -126,10 +128,10 @@ def _condition_changes(old: dict, new: dict, where: str, lead: str) -> list[Sent
     return out + [generic(c, where) for c in ex.rest()]
 
 
-def _pair_conditions(old: list, new: list) -> list[tuple[int | None, int | None]]:
+def _pair_conditions(old: list[Any], new: list[Any]) -> list[tuple[int | None, int | None]]:
     if len(old) == len(new):
         return [(i, i) for i in range(len(new))]
-    title = lambda c: c.get("displayName") if isinstance(c, dict) else None  # noqa: E731
+    title: Callable[[object], Any] = lambda c: c.get("displayName") if isinstance(c, dict) else None  # noqa: E731
     old_by_title = {title(c): i for i, c in enumerate(old)}
     pairs: list[tuple[int | None, int | None]] = []
     used = set()
@@ -150,7 +152,7 @@ class PolicyWords(Describer):
     def line(self, inputs: dict[str, Any], feeder: dict[str, Any] | None = None) -> str:
         return alert_policy(inputs)
 
-    def summary(self, stack: str, inputs: dict, roles: Roles) -> list[Sentence]:
+    def summary(self, stack: str, inputs: dict[str, Any], roles: Roles) -> list[Sentence]:
         out = [say("severity {}", Raw(opt(inputs.get("severity"))))]
         out += [_condition_summary(c) for c in inputs.get("conditions", []) if isinstance(c, dict)]
         out.append(route_list(gcp_routes(inputs.get("notificationChannels"), roles)))
@@ -159,7 +161,7 @@ class PolicyWords(Describer):
             out.append(say("re-notifies every {}", Raw(duration(renotify))))
         return out
 
-    def describe(self, stack: str, old: dict, new: dict, roles: Roles, ex: Explained) -> list[Sentence]:
+    def describe(self, stack: str, old: dict[str, Any], new: dict[str, Any], roles: Roles, ex: Explained) -> list[Sentence]:
         out = scalar(ex, old, new, ("displayName",), "renamed {} -> {}")
         out += toggled(ex, old, new, ("enabled",), "now enabled", "now disabled")
         out += scalar(ex, old, new, ("severity",), "severity {} -> {}")
@@ -169,6 +171,7 @@ class PolicyWords(Describer):
         several = max(len(oc), len(nc)) > 1
         for i, j in _pair_conditions(oc, nc):
             if i is None:
+                assert j is not None  # a pair has at least one side
                 summary = _condition_summary(nc[j]) if isinstance(nc[j], dict) else say("condition {}", nc[j])
                 out.append(Sentence((("w", "new "), *summary.parts)))
             elif j is None:
@@ -213,7 +216,7 @@ def _short(name: Any) -> str:
     return match.group(1) if match else str(name)
 
 
-def _threshold_line(cond: dict) -> str:
+def _threshold_line(cond: dict[str, Any]) -> str:
     filt = cond.get("filter")
     if not isinstance(filt, str):
         return f"(filter known at deploy) {cond.get('comparison')} {number(cond.get('thresholdValue'))}"
@@ -230,12 +233,13 @@ def _threshold_line(cond: dict) -> str:
             what = "failing_regions"
         if labels:
             what += "{" + ",".join(labels) + "}"
-    op = {"COMPARISON_GT": ">", "COMPARISON_LT": "<"}.get(cond.get("comparison"), cond.get("comparison"))
+    ops: dict[object, str] = {"COMPARISON_GT": ">", "COMPARISON_LT": "<"}
+    op = ops.get(cond.get("comparison"), cond.get("comparison"))
     span = f"[{duration(window)}]" if window else ""
     return f"{what}{span} {op} {number(cond.get('thresholdValue'))} for {duration(cond.get('duration'))}"
 
 
-def _promql_line(cond: dict) -> str:
+def _promql_line(cond: dict[str, Any]) -> str:
     parsed = _promql(cond.get("query"))
     windows = f"[{_windows(parsed[3], ' and ')}]" if parsed and parsed[3] else ""
     what = f"promql:{cond.get('alertRule') or 'query'}{windows}"
@@ -243,12 +247,13 @@ def _promql_line(cond: dict) -> str:
     return f"{what} {compare} for {duration(cond.get('duration'))}"
 
 
-def _condition_line(cond: dict) -> str:
+def _condition_line(cond: dict[str, Any]) -> str:
     if "conditionPrometheusQueryLanguage" in cond:
         return _promql_line(cond["conditionPrometheusQueryLanguage"])
     if "conditionThreshold" in cond:
         return _threshold_line(cond["conditionThreshold"])
-    return cond.get("displayName", "?")
+    name: str = cond.get("displayName", "?")
+    return name
 
 
 def _channels(names: list[str]) -> str:
@@ -263,7 +268,7 @@ def _channels(names: list[str]) -> str:
     )
 
 
-def alert_policy(i: dict) -> str:
+def alert_policy(i: dict[str, Any]) -> str:
     conditions = " OR ".join(_condition_line(c) for c in i.get("conditions") or [])
     channels = _channels([_short(c) for c in i.get("notificationChannels") or []]) or "none (incident list only)"
     strategy = i.get("alertStrategy") or {}
@@ -273,7 +278,7 @@ def alert_policy(i: dict) -> str:
             f"{timing}autoclose {duration(strategy.get('autoClose'))}")
 
 
-def notification_channel(i: dict) -> str:
+def notification_channel(i: dict[str, Any]) -> str:
     labels = i.get("labels")
     shown = labels if isinstance(labels, str) else ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items()))
     sensitive = i.get("sensitiveLabels")
@@ -284,7 +289,7 @@ def notification_channel(i: dict) -> str:
     return f"{i.get('type'):<9}  \"{i.get('displayName')}\"  labels={shown}{secret}"
 
 
-def log_metric(i: dict) -> str:
+def log_metric(i: dict[str, Any]) -> str:
     filt = str(i.get("filter", ""))
     scope = re.match(r'resource\.type="cloud_run_revision" AND resource\.labels\.service_name="([^"]+)" AND \((.*)\)$', filt)
     shown = f"service {scope.group(1)}: {scope.group(2)}" if scope else filt
@@ -292,7 +297,7 @@ def log_metric(i: dict) -> str:
     return f"{i.get('name')}  counts {shown}  |  labels: {labels}"
 
 
-def uptime_check(i: dict) -> str:
+def uptime_check(i: dict[str, Any]) -> str:
     http = i.get("httpCheck") or {}
     host = ((i.get("monitoredResource") or {}).get("labels") or {}).get("host")
     scheme = "https" if http.get("useSsl") else "http"
@@ -301,12 +306,12 @@ def uptime_check(i: dict) -> str:
             f"timeout {i.get('timeout')}, from {regions}")
 
 
-def log_bucket(i: dict) -> str:
+def log_bucket(i: dict[str, Any]) -> str:
     return (f"{i.get('bucketId')} of {i.get('project')} ({i.get('location')}): "
             f"retention {i.get('retentionDays')} days, locked={i.get('locked')}")
 
 
-def dashboard(i: dict) -> str:
+def dashboard(i: dict[str, Any]) -> str:
     try:
         spec = json.loads(i.get("dashboardJson") or "{}")
     except (TypeError, ValueError):
@@ -316,13 +321,13 @@ def dashboard(i: dict) -> str:
     return f"\"{spec.get('displayName')}\"  {len(tiles)} charts: {titles}"
 
 
-def generic_service(i: dict) -> str:
+def generic_service(i: dict[str, Any]) -> str:
     basic = i.get("basicService") or {}
     labels = basic.get("serviceLabels") or {}
     return f"{i.get('serviceId')}  {basic.get('serviceType')} {labels.get('service_name')} in {labels.get('location')}"
 
 
-def slo(i: dict) -> str:
+def slo(i: dict[str, Any]) -> str:
     ratio = (i.get("requestBasedSli") or {}).get("goodTotalRatio") or {}
     bad = _LABEL.findall(str(ratio.get("badServiceFilter", "")))
     bad_text = ",".join(f"{k}={v}" for k, v in bad) or "bad filter"
@@ -330,7 +335,7 @@ def slo(i: dict) -> str:
             f"over {i.get('rollingPeriodDays')} days  (bad = requests with {bad_text})")
 
 
-def metric_ready(i: dict) -> str:
+def metric_ready(i: dict[str, Any]) -> str:
     return (f"waits for {i.get('metric_type')} in {i.get('project')}: every {i.get('interval_seconds')} s, "
             f"at most {i.get('timeout_seconds')} s")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -100,7 +101,7 @@ class Roles:
         return "channel", name
 
 
-def _documents(root: Path) -> list[dict]:
+def _documents(root: Path) -> list[dict[str, Any]]:
     docs = []
     for path in sorted((root / "alert_rules").glob("*.y*ml")):
         try:
@@ -112,7 +113,7 @@ def _documents(root: Path) -> list[dict]:
     return docs
 
 
-def _list(value: object) -> list[dict]:
+def _list(value: object) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
@@ -132,7 +133,8 @@ def load_roles(root: Path) -> Roles:
                 if r.get(key):
                     roles.recipient_by_config[str(r[key])] = label
                     config_keys[str(r[key])] = label
-        slack = doc.get("slack") if isinstance(doc.get("slack"), dict) else {}
+        slack = doc.get("slack")
+        slack = slack if isinstance(slack, dict) else {}
         for c in _list(slack.get("channels")):
             name = str(c.get("name") or c.get("id"))
             if c.get("id"):

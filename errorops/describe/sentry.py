@@ -14,6 +14,7 @@ what the YAML meant. The meanings are Sentry's:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .base import Describer, scalar, toggled
@@ -27,15 +28,15 @@ SENTRY_MONITOR = "pulumi-python:dynamic/sentry:Monitor"
 SENTRY_ALERT = "pulumi-python:dynamic/sentry:Alert"
 
 TRIGGER_WORDS = {"first_seen_event": "new", "regression_event": "regressed", "reappeared_event": "reappeared"}
-PRIORITY_WORDS = {75: "high", 50: "medium", 25: "low"}
+PRIORITY_WORDS: dict[object, str] = {75: "high", 50: "medium", 25: "low"}  # looked up with any JSON value
 _RATIO = re.compile(r"^(failure_rate|crash_free_rate|percentage)\(")
 
 
-def _list(value: Any) -> list:
+def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def monitor_fires(payload: dict) -> str:
+def monitor_fires(payload: dict[str, Any]) -> str:
     """To follow "fires when": 'failure_rate() where is_transaction:true over 5 min is above 5%'."""
     source = get(payload, "dataSources", 0) or {}
     aggregate = str(source.get("aggregate", "?"))
@@ -58,7 +59,7 @@ _MATCH_WORDS = {"eq": "is", "ne": "is not", "co": "contains", "nc": "does not co
                 "ew": "ends with", "is": "is set", "ns": "is not set", "in": "is one of", "nin": "is none of"}
 
 
-def _condition_words(condition: dict) -> str:
+def _condition_words(condition: dict[str, Any]) -> str:
     kind, comparison = condition.get("type"), condition.get("comparison")
     c = comparison if isinstance(comparison, dict) else {}
     match = _MATCH_WORDS.get(str(c.get("match")), str(c.get("match")))
@@ -82,7 +83,7 @@ def _condition_words(condition: dict) -> str:
     return str(kind)
 
 
-def _group_words(group: dict) -> str:
+def _group_words(group: dict[str, Any]) -> str:
     conditions = [c for c in _list(group.get("conditions")) if isinstance(c, dict)]
     if not conditions:
         return ""
@@ -96,7 +97,7 @@ def _group_words(group: dict) -> str:
     return (" or " if logic in ("any", "any-short") else " and ").join(words)
 
 
-def alert_fires(payload: dict, monitor: dict | None = None) -> str:
+def alert_fires(payload: dict[str, Any], monitor: dict[str, Any] | None = None) -> str:
     """What makes an alert notify, to follow "fires "; ``monitor`` is the payload of the metric
     monitor feeding it, if any."""
     triggers = [get(c, "type") for c in _list(get(payload, "triggers", "conditions"))]
@@ -176,7 +177,7 @@ class DefaultAlertRemovalWords(Describer):
 PRIORITY = {**PRIORITY_WORDS, 0: "none"}
 
 
-def _threshold(payload: dict, value: Any) -> str:
+def _threshold(payload: dict[str, Any], value: Any) -> str:
     if value is MISSING:
         return "(none)"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -189,12 +190,12 @@ def _threshold(payload: dict, value: Any) -> str:
     return number(value)
 
 
-def _conditions(payload: dict) -> list:
+def _conditions(payload: dict[str, Any]) -> list[Any]:
     conditions = get(payload, "conditionGroup", "conditions", default=[])
     return conditions if isinstance(conditions, list) else []
 
 
-def _first(conditions: list, kind: str) -> Any:
+def _first(conditions: list[Any], kind: str) -> Any:
     return next((c.get("comparison", MISSING) for c in conditions if isinstance(c, dict) and c.get("type") == kind), MISSING)
 
 
@@ -205,7 +206,7 @@ class MonitorWords(Describer):
         payload = inputs.get("payload") or {}
         return f"{payload.get('name')}\nfires when {monitor_fires(payload)}"
 
-    def summary(self, stack: str, inputs: dict, roles: Roles) -> list[Sentence]:
+    def summary(self, stack: str, inputs: dict[str, Any], roles: Roles) -> list[Sentence]:
         p = inputs.get("payload") or {}
         conditions = _conditions(p)
         source = get(p, "dataSources", 0, default={}) or {}
@@ -228,7 +229,7 @@ class MonitorWords(Describer):
             out.append(say("in project {}", inputs["project"]))
         return out
 
-    def describe(self, stack: str, old: dict, new: dict, roles: Roles, ex: Explained) -> list[Sentence]:
+    def describe(self, stack: str, old: dict[str, Any], new: dict[str, Any], roles: Roles, ex: Explained) -> list[Sentence]:
         op, np_ = old.get("payload") or {}, new.get("payload") or {}
         out = scalar(ex, old, new, ("payload", "name"), "renamed {} -> {}")
         out += toggled(ex, old, new, ("payload", "enabled"), "now enabled", "now disabled")
@@ -246,7 +247,7 @@ class MonitorWords(Describer):
                     out.append(say("threshold {} -> {}", Raw(_threshold(op, a.get("comparison", MISSING))), Raw(_threshold(np_, b.get("comparison", MISSING)))))
                 if a.get("conditionResult") != b.get("conditionResult"):
                     ex.take(*base, "conditionResult")
-                    label = lambda v: PRIORITY.get(v, show(v)) if v is not None else "(none)"  # noqa: E731
+                    label: Callable[[object], str] = lambda v: PRIORITY.get(v, show(v)) if v is not None else "(none)"  # noqa: E731
                     out.append(say("priority {} -> {}", Raw(label(a.get("conditionResult"))), Raw(label(b.get("conditionResult")))))
             elif a.get("type") == "lte" and a.get("comparison") != b.get("comparison"):
                 ex.take(*base, "comparison")
@@ -278,11 +279,11 @@ def _condition_text(condition: Any) -> str:
     return f"{kind} {show(comparison)}"
 
 
-def _trigger_set(payload: dict) -> set[str]:
+def _trigger_set(payload: dict[str, Any]) -> set[str]:
     return {_condition_text(c) for c in get(payload, "triggers", "conditions", default=[]) or []}
 
 
-def _filter_set(payload: dict) -> set[str]:
+def _filter_set(payload: dict[str, Any]) -> set[str]:
     return {
         _condition_text(c)
         for f in get(payload, "actionFilters", default=[]) or []
@@ -303,7 +304,7 @@ class AlertWords(Describer):
         throttle_text = throttle_words((payload.get("config") or {}).get("frequency"))
         return f"{payload.get('name')}\nfires {alert_fires(payload, monitor)}\n{throttle_text} -> {routes}"
 
-    def summary(self, stack: str, inputs: dict, roles: Roles) -> list[Sentence]:
+    def summary(self, stack: str, inputs: dict[str, Any], roles: Roles) -> list[Sentence]:
         p = inputs.get("payload") or {}
         out = [say("fires {}", Raw(alert_fires(p)))]
         routes = {k: r for k, (r, _) in sentry_routes(stack, p, roles).items()}
@@ -313,7 +314,7 @@ class AlertWords(Describer):
             out.append(say("notifies {}", Raw(throttle(frequency))))
         return out
 
-    def describe(self, stack: str, old: dict, new: dict, roles: Roles, ex: Explained) -> list[Sentence]:
+    def describe(self, stack: str, old: dict[str, Any], new: dict[str, Any], roles: Roles, ex: Explained) -> list[Sentence]:
         op, np_ = old.get("payload") or {}, new.get("payload") or {}
         out = scalar(ex, old, new, ("payload", "name"), "renamed {} -> {}")
         out += toggled(ex, old, new, ("payload", "enabled"), "now enabled", "now disabled")

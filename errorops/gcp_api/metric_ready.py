@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import quote
 
 import httpx
@@ -49,8 +49,11 @@ def _adc_token() -> str:
     import google.auth.transport.requests
 
     credentials, _ = google.auth.default(scopes=[READ_SCOPE])
-    credentials.refresh(google.auth.transport.requests.Request())
-    return credentials.token
+    # google-auth leaves Credentials.refresh() unannotated.
+    credentials.refresh(google.auth.transport.requests.Request())  # type: ignore[no-untyped-call]
+    token: str | None = credentials.token
+    assert token is not None, "refresh() sets the token or raises"
+    return token
 
 
 def metric_listed(client: httpx.Client, base_url: str, project: str, metric_type: str) -> tuple[bool, int]:
@@ -69,6 +72,7 @@ def wait_for_metric(project: str, metric_type: str, timeout_seconds: float, inte
     """Poll until the metric is listed; return the number of lookups. Raises MetricNotReady."""
     deadline = clock() + timeout_seconds
     polls = 0
+    status: int | str  # the HTTP status, or why there was no answer
     with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30.0) as client:
         while True:
             polls += 1
@@ -100,21 +104,21 @@ class MetricReadyProvider(ResourceProvider):
         token = config.get("token") or os.environ.get(TOKEN_ENV) or _adc_token()
         return config.get("baseUrl") or DEFAULT_BASE_URL, token
 
-    def create(self, props: dict) -> CreateResult:
+    def create(self, props: dict[str, Any]) -> CreateResult:
         base_url, token = self._endpoint()
         wait_for_metric(props["project"], props["metric_type"], float(props["timeout_seconds"]),
                         float(props["interval_seconds"]), base_url, token)
         return CreateResult(f"{props['project']}/{props['metric_type']}", props)
 
-    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = [k for k in ("project", "metric_type") if olds.get(k) != news.get(k)]
         changed = replaces or [k for k in ("timeout_seconds", "interval_seconds") if olds.get(k) != news.get(k)]
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
-    def update(self, _id: str, _olds: dict, news: dict) -> UpdateResult:
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(news)  # the metric exists already: nothing to wait for
 
-    def delete(self, _id: str, _props: dict) -> None:
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
         return None
 
 

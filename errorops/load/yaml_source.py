@@ -15,7 +15,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -91,7 +91,7 @@ class _Loader(_Parser):  # type: ignore[misc,valid-type]
 
     depth = 0
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         yaml.composer.Composer.__init__(self)
 
@@ -103,7 +103,8 @@ class _Loader(_Parser):  # type: ignore[misc,valid-type]
     compose_sequence_node = yaml.composer.Composer.compose_sequence_node
     compose_mapping_node = yaml.composer.Composer.compose_mapping_node
 
-    def compose_node(self, parent, index):
+    # `index` is a list index, or a mapping's key node (PyYAML's stub says int only).
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.depth >= MAX_DEPTH:
             raise _Refused(self.peek_event(), f"nesting deeper than {MAX_DEPTH} levels")
         self.depth += 1
@@ -144,7 +145,14 @@ def _same(a: Any, b: Any) -> bool:
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _at(mark: yaml.Mark) -> Position:
+class _Mark(Protocol):
+    """A place in the text: PyYAML's Mark, or libyaml's (a different class with the same fields)."""
+
+    line: int
+    column: int
+
+
+def _at(mark: _Mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
@@ -181,7 +189,7 @@ def _check_value(node: yaml.Node, value: Any) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise _Refused(node, "not a finite number (.nan and .inf cannot be planned or sent)")
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INT:
-        raise _Refused(node, f"number out of range (integers are limited to less than 2**53)")
+        raise _Refused(node, "number out of range (integers are limited to less than 2**53)")
     if isinstance(value, str):
         if len(value) > MAX_STRING:
             raise _Refused(node, f"text of {len(value)} characters; values are limited to {MAX_STRING}")
@@ -217,6 +225,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)  # the composer builds scalars, sequences and mappings only
             return self._mapping(node, path)
         finally:
             self.active.discard(id(node))
@@ -239,8 +248,8 @@ class _Builder:
         _check_value(node, value)
         return value
 
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
-        result: dict = {}
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
         first_seen: dict[Any, Position] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -349,6 +358,7 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
             doc.data = _Builder(loader, doc).build(node, ())
         return doc, []
     except _Refused as exc:
+        assert exc.node.start_mark is not None  # the parser marks every event and node it makes
         pos = _at(exc.node.start_mark)
         return None, [Problem(display, pos.line, pos.column, exc.message)]
     except yaml.reader.ReaderError as exc:

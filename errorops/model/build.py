@@ -3,12 +3,15 @@ the cross-reference checks decide whether they resolve."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from ..load.sources import Sources
 from ..load.yaml_source import Document
 from .build_gcp import build_gcp
 from .build_sentry import build_sentry_alerting
+from .position import At
 from .types import (
-    At,
     ConfigKey,
     Environment,
     EscalationStep,
@@ -25,7 +28,7 @@ from .types import (
 )
 
 
-def _items(docs: tuple[Document, ...], key: str):
+def _items(docs: tuple[Document, ...], key: str) -> Iterator[tuple[dict[str, Any], At]]:
     """Yield (item, At) for every entry of list ``key`` across the documents of one kind."""
     for doc in docs:
         for index, item in enumerate(doc.data.get(key, [])):
@@ -38,7 +41,7 @@ def _organization(docs: tuple[Document, ...]) -> Organization:
     return Organization(org["slug"], org["name"], org["owner_environment"], doc.data["retention_days"], At(doc, ("organization",)))
 
 
-def _environment(item: dict, at: At, default_retention: int) -> Environment:
+def _environment(item: dict[str, Any], at: At, default_retention: int) -> Environment:
     spec = item["sentry_project"]
     project = SentryProjectSpec(
         spec["slug"], spec["name"], spec["platform"], tuple(spec["teams"]), spec.get("resolve_age_hours"),
@@ -50,7 +53,7 @@ def _environment(item: dict, at: At, default_retention: int) -> Environment:
                        item.get("retention_days", default_retention), notify, item.get("production", False), at)
 
 
-def _severity(item: dict, at: At) -> SeverityLevel:
+def _severity(item: dict[str, Any], at: At) -> SeverityLevel:
     r, t = item["routes"], item["response_time"]
     return SeverityLevel(
         item["id"], item["name"], item.get("summary", ""), t["business_hours_minutes"], t.get("always_minutes"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+from ..load.yaml_source import Document
 
 from .gcp import (
     AlertPolicySpec,
@@ -22,7 +25,7 @@ from .gcp import (
     UptimeCheck,
     Widget,
 )
-from .types import At
+from .position import At
 
 _SOURCES = ("query", "log_metric", "uptime_check", "slo_burn_rate")
 
@@ -31,11 +34,11 @@ def _sub(at: At, *path: Any) -> At:
     return At(at.doc, at.path + path)
 
 
-def _links(items: list, at: At) -> tuple[Link, ...]:
+def _links(items: list[Any], at: At) -> tuple[Link, ...]:
     return tuple(Link(i["title"], i["url"], _sub(at, n)) for n, i in enumerate(items))
 
 
-def _condition(item: dict, at: At) -> Condition:
+def _condition(item: dict[str, Any], at: At) -> Condition:
     source = next(s for s in _SOURCES if s in item)
     return Condition(
         item["id"], item["title"], source, item[source], item["comparison"], item["threshold"], item["duration"],
@@ -44,7 +47,7 @@ def _condition(item: dict, at: At) -> Condition:
     )
 
 
-def _policy(item: dict, at: At) -> AlertPolicySpec:
+def _policy(item: dict[str, Any], at: At) -> AlertPolicySpec:
     return AlertPolicySpec(
         item["id"], item["title"], item["severity"], item["team"], item["summary"],
         tuple(_condition(c, _sub(at, "conditions", n)) for n, c in enumerate(item["conditions"])),
@@ -53,7 +56,7 @@ def _policy(item: dict, at: At) -> AlertPolicySpec:
     )
 
 
-def _distribution(item: dict, at: At) -> Distribution | None:
+def _distribution(item: dict[str, Any], at: At) -> Distribution | None:
     d = item.get("distribution")
     if d is None:
         return None
@@ -61,13 +64,13 @@ def _distribution(item: dict, at: At) -> Distribution | None:
     return Distribution(d["field"], d["unit"], b["count"], b["growth_factor"], b["scale"], _sub(at, "distribution"))
 
 
-def _widget(item: dict, at: At) -> Widget:
+def _widget(item: dict[str, Any], at: At) -> Widget:
     source = "query" if "query" in item else "log_metric"
     return Widget(item["title"], source, item[source], item["window"], tuple(item.get("group_by", ())),
                   tuple(item.get("thresholds", ())), at)
 
 
-def build_gcp(docs: tuple) -> GcpMonitoring | None:
+def build_gcp(docs: tuple[Document, ...]) -> GcpMonitoring | None:
     """The GcpMonitoring of the (first) gcp_monitoring document, or None where there is none."""
     if not docs:
         return None
@@ -75,7 +78,7 @@ def build_gcp(docs: tuple) -> GcpMonitoring | None:
     data = doc.data
     root = At(doc)
 
-    def items(key: str):
+    def items(key: str) -> Iterator[tuple[dict[str, Any], At]]:
         for n, item in enumerate(data.get(key, [])):
             yield item, At(doc, (key, n))
 
@@ -106,8 +109,8 @@ def build_gcp(docs: tuple) -> GcpMonitoring | None:
         ),
         log_metrics=tuple(
             LogMetric(i["id"], i["description"], i["filter"],
-                      tuple(LogMetricLabel(l["key"], l["field"], l.get("description", ""), _sub(at, "labels", n))
-                            for n, l in enumerate(i.get("labels", []))), at, _distribution(i, at))
+                      tuple(LogMetricLabel(label["key"], label["field"], label.get("description", ""), _sub(at, "labels", n))
+                            for n, label in enumerate(i.get("labels", []))), at, _distribution(i, at))
             for i, at in items("log_metrics")
         ),
         uptime_checks=tuple(

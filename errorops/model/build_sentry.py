@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..load.yaml_source import Document
 from .sentry import (
     ErrorType,
@@ -15,10 +17,10 @@ from .sentry import (
     SentryRule,
     Threshold,
 )
-from .types import At
+from .position import At
 
 
-def _monitor(data: dict, at: At) -> MonitorSpec:
+def _monitor(data: dict[str, Any], at: At) -> MonitorSpec:
     t = data["threshold"]
     return MonitorSpec(
         data["aggregate"], data["dataset"], tuple(data["event_types"]), data.get("query", ""),
@@ -27,19 +29,19 @@ def _monitor(data: dict, at: At) -> MonitorSpec:
     )
 
 
-def _triggers(value) -> tuple[str, ...]:
+def _triggers(value: str | list[str]) -> tuple[str, ...]:
     return () if value == "every_event" else tuple(value)
 
 
-def _issue_alert(data: dict, at: At) -> IssueAlertSpec:
+def _issue_alert(data: dict[str, Any], at: At) -> IssueAlertSpec:
     filters = tuple(next(iter(f.items())) for f in data.get("filters", ()))
     f = data.get("frequency")
     frequency = Frequency(f["above"], f["interval"]) if f else None
     return IssueAlertSpec(_triggers(data["triggers"]), tuple(data.get("errors", ())), filters, frequency, at)
 
 
-def _rule(item: dict, at: At) -> SentryRule:
-    def sub(*path):
+def _rule(item: dict[str, Any], at: At) -> SentryRule:
+    def sub(*path: Any) -> At:
         return At(at.doc, at.path + path)
 
     return SentryRule(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..describe import describer
 from ..describe.base import pair_value, pairs
 from ..describe.sentry import SENTRY_MONITOR
-from .runner import StackPlan
+from .runner import PlannedResource, StackPlan
 
 WIDTH = 200
 
@@ -18,7 +20,7 @@ def _kind(type_token: str) -> str:
     return type_token.rsplit(":", 1)[-1]
 
 
-def _flags(options: dict) -> str:
+def _flags(options: dict[str, Any]) -> str:
     flags = [name for name in ("protect", "retain_on_delete") if options.get(name)]
     if options.get("parent"):
         flags.append(f"parent={options['parent']}")
@@ -45,7 +47,7 @@ def render_stack(plan: StackPlan) -> str:
         f"{len(plan.lookups)} lookups)",
         "",
     ]
-    by_type: dict[str, list] = {}
+    by_type: dict[str, list[PlannedResource]] = {}
     for resource in plan.resources:
         by_type.setdefault(resource.type, []).append(resource)
     # An alert fed by a metric monitor fires on that monitor's condition: its line says so.
@@ -57,7 +59,7 @@ def render_stack(plan: StackPlan) -> str:
                 for r in by_type[type_token]]
         _section(f"{_kind(type_token)}  ({type_token})", rows, out)
     if plan.lookups:
-        rows = [(_kind(l["token"]), "", pairs(l["args"]) + "  -> resolved at deploy") for l in plan.lookups]
+        rows = [(_kind(lookup["token"]), "", pairs(lookup["args"]) + "  -> resolved at deploy") for lookup in plan.lookups]
         _section("Lookups (need the cloud; placeholders in this plan)", rows, out)
     if plan.outputs:
         _section("Outputs", [(k, "", pair_value(v)) for k, v in sorted(plan.outputs.items())], out)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .compare import Diff, compare_plans
-from .plan_at import PlanFailed, UsageError, checkout_of, materialise, plan_tree, resolve
+from .plan_at import UsageError, checkout_of, materialise, plan_tree, resolve
 from ..describe.roles import load_roles
 
 

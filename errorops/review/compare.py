@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..describe import describer, type_rank
 from ..describe.changes import generic, leaf_changes
@@ -54,11 +55,11 @@ class Diff:
         return all(s.empty for s in self.stacks)
 
 
-def _by_key(plan: dict) -> dict[tuple[str, str], dict]:
+def _by_key(plan: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["type"], r["name"]): r for r in plan.get("resources", [])}
 
 
-def _option_sentences(old: dict, new: dict) -> list[Sentence]:
+def _option_sentences(old: dict[str, Any], new: dict[str, Any]) -> list[Sentence]:
     out = []
     if bool(old.get("protect")) != bool(new.get("protect")):
         out.append(
@@ -75,20 +76,25 @@ def _option_sentences(old: dict, new: dict) -> list[Sentence]:
     return out
 
 
-def _inputs(resource: dict | None) -> dict:
+def _inputs(resource: dict[str, Any] | None) -> dict[str, Any]:
     inputs = resource.get("inputs") if resource is not None else None
     return inputs if isinstance(inputs, dict) else {}
 
 
-def compare_resource(stack: str, old: dict | None, new: dict | None, roles: Roles) -> ResourceChange | None:
-    resource = new if new is not None else old
+def _added_or_removed(stack: str, resource: dict[str, Any], status: str, roles: Roles) -> ResourceChange:
     kind = describer(resource["type"])
+    sentences = kind.summary(stack, _inputs(resource), roles)
+    if status == "removed" and resource.get("options", {}).get("protect"):
+        sentences.append(say("protected: pulumi up fails until protect is lifted"))
+    return ResourceChange(status, resource["type"], resource["name"], kind.title(_inputs(resource)), sentences)
+
+
+def compare_resource(stack: str, old: dict[str, Any] | None, new: dict[str, Any] | None, roles: Roles) -> ResourceChange | None:
     if old is None or new is None:
-        status = "added" if old is None else "removed"
-        sentences = kind.summary(stack, _inputs(resource), roles)
-        if status == "removed" and resource.get("options", {}).get("protect"):
-            sentences.append(say("protected: pulumi up fails until protect is lifted"))
-        return ResourceChange(status, resource["type"], resource["name"], kind.title(_inputs(resource)), sentences)
+        resource = new if new is not None else old
+        assert resource is not None, "a resource on neither side"
+        return _added_or_removed(stack, resource, "added" if old is None else "removed", roles)
+    kind = describer(new["type"])
     if old.get("inputs") == new.get("inputs") and old.get("options") == new.get("options"):
         return None
     sentences = kind.changes(stack, _inputs(old), _inputs(new), roles) if old.get("inputs") != new.get("inputs") else []
@@ -96,7 +102,7 @@ def compare_resource(stack: str, old: dict | None, new: dict | None, roles: Role
     return ResourceChange("changed", new["type"], new["name"], kind.title(_inputs(new)), sentences)
 
 
-def _stack_notes(old: dict, new: dict) -> list[Sentence]:
+def _stack_notes(old: dict[str, Any], new: dict[str, Any]) -> list[Sentence]:
     notes = []
     old_unset, new_unset = set(old.get("unset_config", [])), set(new.get("unset_config", []))
     for key in sorted(new_unset - old_unset):
@@ -105,8 +111,8 @@ def _stack_notes(old: dict, new: dict) -> list[Sentence]:
         notes.append(say("config {} is no longer unset (set, defaulted or not read any more)", key))
     for change in leaf_changes(old.get("outputs", {}), new.get("outputs", {})):
         notes.append(generic(change, "output "))
-    def lookups(plan: dict) -> set[str]:
-        return {f"{l.get('token')} {json.dumps(l.get('args'), sort_keys=True)}" for l in plan.get("lookups", [])}
+    def lookups(plan: dict[str, Any]) -> set[str]:
+        return {f"{lookup.get('token')} {json.dumps(lookup.get('args'), sort_keys=True)}" for lookup in plan.get("lookups", [])}
     for item in sorted(lookups(new) - lookups(old)):
         notes.append(say("now looks up {}", item))
     for item in sorted(lookups(old) - lookups(new)):
@@ -114,25 +120,23 @@ def _stack_notes(old: dict, new: dict) -> list[Sentence]:
     return notes
 
 
-def _order(change: ResourceChange) -> tuple:
+def _order(change: ResourceChange) -> tuple[int, str, str]:
     return (type_rank(change.type), change.type, change.name)
 
 
-def compare_plans(base: list[dict], head: list[dict], roles: Roles, base_label: str, head_label: str) -> Diff:
+def compare_plans(base: list[dict[str, Any]], head: list[dict[str, Any]], roles: Roles, base_label: str, head_label: str) -> Diff:
     old_stacks = {p["stack"]: p for p in base}
     new_stacks = {p["stack"]: p for p in head}
     # Head's order (environments as declared), then stacks only the base has, in its order.
     names = [p["stack"] for p in head] + [p["stack"] for p in base if p["stack"] not in new_stacks]
-    stacks = []
+    stacks: list[StackDiff] = []
     for name in names:
         old, new = old_stacks.get(name), new_stacks.get(name)
         if old is None or new is None:
             plan = new if new is not None else old
+            assert plan is not None  # `name` comes from one side or the other
             status = "added" if old is None else "removed"
-            changes = [
-                compare_resource(name, None if old is None else r, r if old is None else None, roles)
-                for r in plan.get("resources", [])
-            ]
+            changes = [_added_or_removed(name, r, status, roles) for r in plan.get("resources", [])]
             changes.sort(key=_order)
             stacks.append(StackDiff(name, status, changes, resources=len(changes)))
             continue

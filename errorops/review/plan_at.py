@@ -18,6 +18,7 @@ import sys
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal, overload
 
 PLAN_TIMEOUT = 600
 
@@ -36,7 +37,11 @@ class Checkout:
     prefix: str  # the project's folder inside it ("" at the top)
 
 
-def _git(cwd: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
+@overload
+def _git(cwd: Path, *args: str, binary: Literal[False] = False) -> subprocess.CompletedProcess[str]: ...
+@overload
+def _git(cwd: Path, *args: str, binary: Literal[True]) -> subprocess.CompletedProcess[bytes]: ...
+def _git(cwd: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess[Any]:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=not binary, timeout=300)
 
 
@@ -76,7 +81,7 @@ def materialise(checkout: Checkout, commit: str, dest: Path) -> Path:
     return dest / checkout.prefix if checkout.prefix else dest
 
 
-def plan_tree(root: Path, side: str) -> list[dict]:
+def plan_tree(root: Path, side: str) -> list[dict[str, Any]]:
     """``errorops plan --stack all --format json`` of the tree at ``root``, by that tree's code."""
     if not (root / "errorops" / "__init__.py").is_file():
         raise PlanFailed(f"{side} has no errorops/ package: it predates errorops, so there is nothing to plan")

@@ -28,9 +28,9 @@ def _resource(change: ResourceChange) -> list[str]:
         lines.append(f"  - {sentence.markdown()}")
         if sentence.detail:
             # A fence longer than any run of backticks in the text (runbooks hold code blocks).
-            fence = "`" * max(3, 1 + max((len(run) for l in sentence.detail for run in re.findall(r"`+", l)), default=0))
+            fence = "`" * max(3, 1 + max((len(run) for line in sentence.detail for run in re.findall(r"`+", line)), default=0))
             lines += ["", "    <details><summary>text diff</summary>", "", f"    {fence}diff"]
-            lines += [f"    {l}" for l in sentence.detail]
+            lines += [f"    {line}" for line in sentence.detail]
             lines += [f"    {fence}", "", "    </details>", ""]
     return lines
 

@@ -43,7 +43,7 @@ def render(diff: Diff) -> str:
                 lines.append(f"    {sentence.text()}")
                 detail = list(sentence.detail)
                 shown = detail[:DETAIL_LINES]
-                lines += [f"      {l}" for l in shown]
+                lines += [f"      {line}" for line in shown]
                 if len(detail) > len(shown):
                     lines.append(f"      ... {len(detail) - len(shown)} more lines")
     return "\n".join(lines) + "\n"

@@ -70,7 +70,7 @@ class InvalidToken(ValueError):
 class SentryDeprecatedEndpoint(SentryApiError):
     """Sentry has retired, or announced the retirement of, the endpoint."""
 
-    def __init__(self, message: str, *, date: str, replacement: str, **kwargs: Any):
+    def __init__(self, message: str, *, date: str, replacement: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.date = date
         self.replacement = replacement
@@ -119,19 +119,19 @@ class SentryClient:
     def __repr__(self) -> str:
         return f"SentryClient({self.base_url!r})"
 
-    def get(self, path: str, params: dict | None = None, *, resource: str = "") -> Any:
+    def get(self, path: str, params: dict[str, Any] | None = None, *, resource: str = "") -> Any:
         return self._json(self.request("GET", path, params=params, resource=resource), resource)
 
-    def post(self, path: str, body: dict, *, resource: str = "") -> Any:
+    def post(self, path: str, body: dict[str, Any], *, resource: str = "") -> Any:
         return self._json(self.request("POST", path, json=body, resource=resource), resource)
 
-    def put(self, path: str, body: dict, *, resource: str = "") -> Any:
+    def put(self, path: str, body: dict[str, Any], *, resource: str = "") -> Any:
         return self._json(self.request("PUT", path, json=body, resource=resource), resource)
 
     def delete(self, path: str, *, resource: str = "") -> None:
         self.request("DELETE", path, resource=resource)
 
-    def paginate(self, path: str, params: dict | None = None, *, resource: str = "") -> Iterator[Any]:
+    def paginate(self, path: str, params: dict[str, Any] | None = None, *, resource: str = "") -> Iterator[Any]:
         """Every item of a list endpoint, following Link rel="next" while results="true"."""
         params = {"per_page": 100, **(params or {})}
         seen: set[str] = set()
@@ -160,7 +160,7 @@ class SentryClient:
         method: str,
         path: str,
         *,
-        params: dict | None = None,
+        params: dict[str, Any] | None = None,
         json: Any = None,
         resource: str = "",
     ) -> httpx.Response:
@@ -210,7 +210,7 @@ class SentryClient:
             summary = f"Sentry answered {status} to {method} {path}{gave_up}{hint}"
             raise self._error(summary, status, method, path, response.text, resource)
 
-    def _send(self, method: str, path: str, params: dict | None, json: Any) -> httpx.Response:
+    def _send(self, method: str, path: str, params: dict[str, Any] | None, json: Any) -> httpx.Response:
         headers = {
             "Authorization": f"Bearer {self._token}",
             "Accept": "application/json",
@@ -228,13 +228,15 @@ class SentryClient:
                         raise httpx.ReadTimeout(f"answer not complete after {self._deadline:g} s", request=response.request)
                 # The body is read and decoded; a Response built from it serves .json(), .text and
                 # .links alike (without the encoding headers, or it would be decoded twice).
-                headers = [(k, v) for k, v in response.headers.multi_items()
-                           if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-                return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                kept = [(k, v) for k, v in response.headers.multi_items()
+                        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+                return httpx.Response(response.status_code, headers=kept, content=bytes(body),
                                       request=response.request)
 
     def _backoff(self, attempt: int) -> float:
-        return min(BACKOFF_BASE * 2**attempt, BACKOFF_MAX)
+        # (int ** int is typed Any, as a negative exponent would give a float.)
+        wait: float = BACKOFF_BASE * 2**attempt
+        return min(wait, BACKOFF_MAX)
 
     def _rate_limit_wait(self, response: httpx.Response, attempt: int) -> float:
         # Sentry's REST 429 carries no Retry-After; the fixed window ends at this epoch second.
@@ -254,12 +256,15 @@ class SentryClient:
             f"Sentry has retired {method} {path} (deprecation date: {date}; "
             f"replacement endpoint: {replacement}); it answered {response.status_code}"
         )
-        return self._error(
+        error = self._error(
             summary, response.status_code, method, path, response.text, resource,
             cls=SentryDeprecatedEndpoint, date=date, replacement=replacement,
         )
+        assert isinstance(error, SentryDeprecatedEndpoint)  # _error builds an instance of `cls`
+        return error
 
-    def _error(self, summary: str, status, method, path, body, resource, *, cls=SentryApiError, **extra):
+    def _error(self, summary: str, status: int | None, method: str, path: str, body: str, resource: str, *,
+               cls: type[SentryApiError] = SentryApiError, **extra: str) -> SentryApiError:
         body = self._redact(body)
         if len(body) > BODY_LIMIT:
             body = body[:BODY_LIMIT] + f"… ({len(body)} characters)"

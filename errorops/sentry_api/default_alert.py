@@ -14,11 +14,13 @@ this workflow: createdBy null, triggers `new_high_priority_issue` + `existing_hi
 
 from __future__ import annotations
 
+from typing import Any
+
 DEFAULT_ALERT_NAME = "Send a notification for high priority issues"
 DEFAULT_TRIGGER_TYPES = frozenset({"new_high_priority_issue", "existing_high_priority_issue"})
 
 
-def is_default_alert(workflow: dict) -> bool:
+def is_default_alert(workflow: dict[str, Any]) -> bool:
     """True for Sentry's default: its name, its two triggers, and no user as creator."""
     triggers = workflow.get("triggers") or {}
     trigger_types = {c.get("type") for c in triggers.get("conditions") or []}

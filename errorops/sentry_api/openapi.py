@@ -6,6 +6,7 @@ import copy
 import functools
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,12 +44,13 @@ def snake_to_camel(key: str) -> str:
 
 
 @functools.cache
-def spec() -> dict:
+def spec() -> dict[str, Any]:
     """The vendored spec, read on first use."""
-    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
-def request_schema(method: str, path_template: str) -> dict | None:
+def request_schema(method: str, path_template: str) -> dict[str, Any] | None:
     """The published JSON request schema of an operation, or None if it takes no body."""
     try:
         operation = spec()["paths"][path_template][method.lower()]
@@ -57,7 +59,8 @@ def request_schema(method: str, path_template: str) -> dict | None:
     body = operation.get("requestBody")
     if body is None:
         return None
-    return body["content"]["application/json"]["schema"]
+    schema: dict[str, Any] = body["content"]["application/json"]["schema"]
+    return schema
 
 
 def body_errors(method: str, path_template: str, body: Any) -> list[BodyError]:
@@ -67,7 +70,7 @@ def body_errors(method: str, path_template: str, body: Any) -> list[BodyError]:
         return []
     # Sentry converts camelCase keys to snake_case before validating, at every depth.
     converted = _convert_keys(body)
-    errors: dict[tuple, BodyError] = {}
+    errors: dict[tuple[tuple[str | int, ...], str], BodyError] = {}
     for error in validator.iter_errors(converted):
         path = _original_path(body, error.absolute_path)
         if error.validator == "required":
@@ -125,7 +128,7 @@ def _convert_keys(value: Any) -> Any:
     return value
 
 
-def _original_path(body: Any, converted_path) -> tuple[str | int, ...]:
+def _original_path(body: Any, converted_path: Iterable[str | int]) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = body
     for part in converted_path:

@@ -40,12 +40,13 @@ def contains(value: Any, needle: Any) -> bool:
         return any(contains(v, needle) for v in value.values())
     if isinstance(value, list):
         return any(contains(v, needle) for v in value)
-    return value == needle
+    same: bool = value == needle  # JSON values: == gives a bool
+    return same
 
 
-def wire_body(payload: dict) -> dict:
+def wire_body(payload: dict[str, Any]) -> dict[str, Any]:
     """The JSON body Sentry receives for a declared payload: integers restored, required nulls put back."""
-    body = restore_ints(payload)
+    body: dict[str, Any] = restore_ints(payload)
     for source in body.get("dataSources") or []:
         for key in _NULLABLE_SOURCE_KEYS:
             source.setdefault(key, None)
@@ -73,7 +74,7 @@ def project(declared: Any, remote: Any) -> Any:
     return remote
 
 
-def _project_list(declared: list, remote: list) -> list:
+def _project_list(declared: list[Any], remote: list[Any]) -> list[Any]:
     left = list(range(len(remote)))
     paired: list[Any] = [None] * len(declared)
     unmatched = []
@@ -102,7 +103,7 @@ def _canonical(value: Any) -> str:
     return json.dumps(restore_ints(value), sort_keys=True, separators=(",", ":"))
 
 
-def detector_as_request(remote: dict) -> dict:
+def detector_as_request(remote: dict[str, Any]) -> dict[str, Any]:
     """A GET detector answer in the shape of the POST/PUT body."""
     body = dict(remote)
     if isinstance(remote.get("dataSources"), list):
@@ -119,7 +120,7 @@ def detector_as_request(remote: dict) -> dict:
     return body
 
 
-def workflow_as_request(remote: dict) -> dict:
+def workflow_as_request(remote: dict[str, Any]) -> dict[str, Any]:
     """A GET workflow answer in the shape of the POST/PUT body."""
     body = dict(remote)
     if isinstance(remote.get("detectorIds"), list):
@@ -140,7 +141,7 @@ def workflow_as_request(remote: dict) -> dict:
 _WORKFLOW_KEYS = ("name", "enabled", "environment", "owner", "config", "detectorIds", "triggers", "actionFilters")
 
 
-def request_body(workflow: dict) -> dict:
+def request_body(workflow: dict[str, Any]) -> dict[str, Any]:
     """A GET workflow answer as a PUT body that changes nothing: every id kept, so that Sentry
     updates its conditions, filters and actions in place instead of recreating them."""
     body = _int_ids(workflow_as_request(workflow))
@@ -182,7 +183,7 @@ def normalize_action(action: Any) -> Any:
     return action
 
 
-def with_existing_ids(body: dict, current: dict) -> dict:
+def with_existing_ids(body: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """`body` with the ids of the action filters and actions that `current` (a GET answer) already has.
 
     Paired by meaning: a filter group by its logic and conditions, an action by its type and
@@ -214,19 +215,19 @@ def _int_id(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
-def _group_key(group: dict) -> tuple:
+def _group_key(group: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
     conditions = sorted(_canonical({k: c.get(k) for k in ("type", "comparison", "conditionResult")})
                         for c in group.get("conditions") or [] if isinstance(c, dict))
     return group.get("logicType"), tuple(conditions)
 
 
-def _action_key(action: dict) -> tuple:
+def _action_key(action: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
     action = normalize_action(action)
     config = action.get("config") or {}
     return action.get("type"), action.get("integrationId"), config.get("targetType"), config.get("targetIdentifier")
 
 
-def changed_keys(old: dict, new: dict) -> list[str]:
+def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Top-level payload keys whose value differs, was added or was removed."""
     old, new = restore_ints(old), restore_ints(new)
     return sorted(k for k in old.keys() | new.keys() if old.get(k, _MISSING) != new.get(k, _MISSING))
@@ -235,6 +236,6 @@ def changed_keys(old: dict, new: dict) -> list[str]:
 _MISSING = object()
 
 
-def _ids(values: list) -> list:
+def _ids(values: list[Any]) -> list[Any]:
     # Answers carry ids as strings; the request schemas type them as integers.
     return [int(v) if isinstance(v, str) and v.isdigit() else v for v in values]

@@ -6,12 +6,13 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
+from collections.abc import Mapping
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..load.yaml_source import Document
+from ..load.yaml_source import Document, PathKey
 from ..problems import Problem
 from .secrets import is_secret_path
 
@@ -34,27 +35,27 @@ def rule_kinds() -> tuple[str, ...]:
     return tuple(sorted(n for n in names if n not in PULUMI_SCHEMAS))
 
 
-def dotted(path: tuple) -> str:
+def dotted(path: PathKey) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(top level)"
 
 
-def _declared(schema: dict, key: str) -> bool:
+def _declared(schema: Mapping[str, Any], key: str) -> bool:
     if key in schema.get("properties", {}):
         return True
     return any(re.search(p, key) for p in schema.get("patternProperties", {}))
 
 
-def _secret_message(path: tuple, error: ValidationError) -> str:
+def _secret_message(path: PathKey, error: ValidationError) -> str:
     """The message of an error at a secret position, built from the schema alone: jsonschema's
     own message quotes the instance, which here is (part of) a secret."""
     if len(path) == 2 and path[0] == "config" and not isinstance(error.instance, dict):
         key = path[1]
         return (f"{dotted(path)}: is a secret and must not be stored in plain text; set it with: "
                 f"pulumi config set --secret {key.split(':', 1)[1] if key.startswith('errorops:') else key} ...")
-    if error.validator in ("pattern", "type", "format"):
+    if isinstance(error.validator, str) and error.validator in ("pattern", "type", "format"):
         why = {"pattern": "does not match", "type": "is not of type", "format": "is not a"}[error.validator]
         return f"{dotted(path)}: {why} {error.validator_value!r}"
     return f"{dotted(path)}: is not valid here ({error.validator})"
@@ -63,6 +64,7 @@ def _secret_message(path: tuple, error: ValidationError) -> str:
 def _problems(doc: Document, error: ValidationError, declared: frozenset[str] = frozenset()) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        assert isinstance(error.schema, Mapping)  # the schema holding additionalProperties is an object
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         for key in error.instance:
             if not _declared(error.schema, key):

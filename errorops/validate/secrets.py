@@ -31,13 +31,13 @@ from importlib import resources
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..load.yaml_source import Document
+from ..load.yaml_source import Document, PathKey
 from ..problems import Problem
 
 
 
 @lru_cache(maxsize=None)
-def _credential() -> re.Pattern:
+def _credential() -> re.Pattern[str]:
     """The last word of a key (camelCase, snake_case, kebab-case) that names a credential:
     one pattern, the one stack.schema.json holds every such config key to ``secure:`` with."""
     schema = json.loads(resources.files("errorops.schemas").joinpath("stack.schema.json").read_text("utf-8"))
@@ -66,7 +66,7 @@ def declared_secrets(project: Document | None) -> frozenset[str]:
     return frozenset(f"{name}:{k}" for k, v in config.items() if isinstance(v, dict) and v.get("secret") is True)
 
 
-def is_secret_path(path: tuple, declared: frozenset[str] = frozenset()) -> bool:
+def is_secret_path(path: PathKey, declared: frozenset[str] = frozenset()) -> bool:
     """Whether the value at ``path`` (of any document) is, or lies inside, a secret."""
     if len(path) >= 2 and path[0] == "config" and path[1] in declared:
         return True
@@ -75,7 +75,7 @@ def is_secret_path(path: tuple, declared: frozenset[str] = frozenset()) -> bool:
 
 def secret_values(doc: Document, declared: frozenset[str] = frozenset()) -> Iterator[str]:
     """The text of every secret value in a document (strings and numbers, as written)."""
-    def walk(value: Any, path: tuple, inside: bool) -> Iterator[str]:
+    def walk(value: Any, path: PathKey, inside: bool) -> Iterator[str]:
         inside = inside or is_secret_path(path, declared)
         if isinstance(value, dict):
             for key, item in value.items():

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..load.yaml_source import Document
+from ..load.yaml_source import Document, PathKey
 from ..problems import Problem
 from .schema import validator
 
 
-def _where(doc: Document, path: tuple, key: bool = False) -> str:
+def _where(doc: Document, path: PathKey, key: bool = False) -> str:
     pos = doc.position(path, key=key)
     return f"{doc.path}:{pos.line}:{pos.column}"
 
@@ -37,6 +37,7 @@ def check(kinds: dict[str, list[Document]]) -> Iterator[Problem]:
         if len(docs) < 2:
             continue
         schema = validator(kind).schema
+        assert not isinstance(schema, bool)  # every rule schema is a JSON object, not true/false
         if schema.get("x-one-file"):
             for doc in docs[1:]:
                 yield doc.problem(("kind",), f"kind '{kind}' is already defined in {_where(docs[0], ('kind',))}; "
