@@ -11,6 +11,7 @@ AND, OR, NOT, parentheses, `field=value`, `field=("a" OR "b")`, `field:value` an
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .gcp_conditions import Series, promql_name
 from .sentry_alerts import Unsupported
@@ -109,8 +110,13 @@ def _eval(node, entry: dict) -> bool:
     return any(_compare(actual, op, v, name == "severity") for v in values)
 
 
+@lru_cache(maxsize=256)
+def _tree(log_filter: str):
+    return _Parser(log_filter).parse()
+
+
 def matches(log_filter: str, entry: dict) -> bool:
-    return _eval(_Parser(log_filter).parse(), entry)
+    return _eval(_tree(log_filter), entry)
 
 
 def metric_series(metric: dict, entries: list[dict]) -> list[Series]:
@@ -119,7 +125,7 @@ def metric_series(metric: dict, entries: list[dict]) -> list[Series]:
     if metric.get("bucketOptions") or (metric.get("metricDescriptor") or {}).get("valueType") == "DISTRIBUTION":
         return []
     name = promql_name(f"logging.googleapis.com/user/{metric['name']}")
-    tree = _Parser(metric["filter"]).parse()
+    tree = _tree(metric["filter"])
     extractors = {}
     for label, expression in (metric.get("labelExtractors") or {}).items():
         found = re.fullmatch(r"EXTRACT\(([\w.]+)\)", expression)

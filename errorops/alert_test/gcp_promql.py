@@ -80,9 +80,29 @@ def _duration(seconds: int) -> str:
     return f"{int(seconds)}s"
 
 
-def write_files(folder: Path, alerts: dict[str, dict], cases: list[Case]) -> Path:
-    """rules.yml (the planned conditions used) and tests.yml; returns the tests file."""
-    used = sorted({c.alert for case in cases for c in case.checks})
+# A label each probe adds to what it returns, naming the check (see ``_probe``).
+PROBE_LABEL = "errorops_check"
+
+
+def _instant(alerts: dict[str, dict], check: Check) -> bool:
+    """A silent check of a condition without `for` needs no rule evaluation: the alert fires at
+    an evaluation exactly when the query returns something, so one query at that evaluation
+    time answers it (and saves promtool evaluating every step up to it)."""
+    return check.firing is False and alerts[check.alert]["for"] == 0
+
+
+def _probe(alerts: dict[str, dict], case: Case, check: Check) -> dict:
+    a = alerts[check.alert]
+    # Alerts are evaluated on the group's schedule: the state at `at` is that of the last evaluation.
+    at = check.at - check.at % a["interval"]
+    ident = f"{case.name}/{check.alert}/{check.at}"
+    expr = f'label_replace(({a["expr"]}), "{PROBE_LABEL}", "{ident}", "", "")'
+    return {"expr": expr, "eval_time": _duration(at), "exp_samples": []}
+
+
+def write_files(folder: Path, alerts: dict[str, dict], cases: list[Case], stem: str = "tests") -> Path:
+    """A rules file of the planned conditions the cases check, and a test file; returns the latter."""
+    used = sorted({c.alert for case in cases for c in case.checks if not _instant(alerts, c)})
     # One group per evaluation interval: the planned one, as Cloud Monitoring evaluates it.
     groups: dict[int, list] = {}
     for name in used:
@@ -90,25 +110,30 @@ def write_files(folder: Path, alerts: dict[str, dict], cases: list[Case]) -> Pat
         groups.setdefault(a["interval"], []).append({"alert": name, "expr": a["expr"], "for": _duration(a["for"])})
     rules = {"groups": [{"name": f"errorops_{interval}s", "interval": _duration(interval), "rules": rules}
                         for interval, rules in sorted(groups.items())]}
-    (folder / "rules.yml").write_text(yaml.safe_dump(rules, sort_keys=False), "utf-8")
-    tests = {"rule_files": ["rules.yml"], "evaluation_interval": _duration(min(groups) if groups else 60), "tests": [
+    rules_name = "rules.yml" if stem == "tests" else f"{stem}.rules.yml"
+    (folder / rules_name).write_text(yaml.safe_dump(rules, sort_keys=False), "utf-8")
+    tests = {"rule_files": [rules_name], "evaluation_interval": _duration(min(groups) if groups else 60), "tests": [
         {"name": case.name, "interval": _duration(case.interval), "input_series": case.series,
          "alert_rule_test": [{"eval_time": _duration(c.at), "alertname": c.alert,
                               "exp_alerts": [{"exp_labels": {}}] if c.firing else []}
-                             for c in case.checks]}
+                             for c in case.checks if not _instant(alerts, c)],
+         "promql_expr_test": [_probe(alerts, case, c) for c in case.checks if _instant(alerts, c)]}
         for case in cases]}
-    path = folder / "tests.yml"
+    path = folder / f"{stem}.yml"
     path.write_text(yaml.safe_dump(tests, sort_keys=False), "utf-8")
     return path
 
 
-def run_promtool(folder: Path, alerts: dict[str, dict], cases: list[Case]) -> subprocess.CompletedProcess:
+def _promtool(folder: Path, files: list[Path]) -> subprocess.CompletedProcess:
     tool = promtool()
     if tool is None:
         raise FileNotFoundError("promtool is not installed (apt-get install prometheus; .ci/run installs it)")
-    tests = write_files(folder, alerts, cases)
-    return subprocess.run([tool, "test", "rules", tests.name], cwd=folder, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([tool, "test", "rules", *(f.name for f in files)], cwd=folder, capture_output=True,
+                          text=True, timeout=600)
+
+
+def run_promtool(folder: Path, alerts: dict[str, dict], cases: list[Case]) -> subprocess.CompletedProcess:
+    return _promtool(folder, [write_files(folder, alerts, cases)])
 
 
 _FAILED = re.compile(r"name: (?P<name>[^,\n]+),\s*\n\s*alertname: (?P<alert>[^,\s]+), time: (?P<time>[^,\s]+),")
@@ -131,8 +156,14 @@ def observe(alerts: dict[str, dict], cases: list[Case]) -> dict[tuple[str, str, 
     fires, so one run answers every check of every case."""
     silent = [Case(c.name, c.interval, c.series, [Check(k.at, k.alert, False) for k in c.checks]) for c in cases]
     with tempfile.TemporaryDirectory(prefix="errorops-promtool-") as tmp:
-        done = run_promtool(Path(tmp), alerts, silent)
-    fired = {(m["name"], m["alert"], go_duration(m["time"])) for m in _FAILED.finditer(done.stdout + done.stderr)}
+        # A file per case, with only the rules it checks: promtool evaluates every rule of a
+        # file at every step of every test, so one shared file multiplies the work.
+        files = [write_files(Path(tmp), alerts, [case], f"case{n}") for n, case in enumerate(silent)]
+        done = _promtool(Path(tmp), files)
+    text = done.stdout + done.stderr
+    fired = {(m["name"], m["alert"], go_duration(m["time"])) for m in _FAILED.finditer(text)}
+    for m in re.finditer(PROBE_LABEL + r'="([^"/]+)/([^"/]+)/(-?[0-9]+)"', text):
+        fired.add((m.group(1), m.group(2), int(m.group(3))))
     if done.returncode != 0 and not fired:
         raise PromtoolError((done.stdout + done.stderr).strip())
     return {(c.name, k.alert, k.at): (c.name, k.alert, k.at) in fired for c in cases for k in c.checks}
