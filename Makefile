@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: plan test validate check bench clean
+.PHONY: plan test validate check alert-test bench clean
 
 $(PY): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,12 @@ plan: validate
 check: validate
 	$(PY) -m errorops check --stack all
 
-test: $(PY)
+# The alert tests of alert_tests/ over every stack's plan (promtool: Debian's prometheus package);
+# --coverage fails on any rule or policy without a firing and a silent test.
+alert-test: $(PY)
+	$(PY) -m errorops test --coverage
+
+test: alert-test
 	$(PY) -m pytest
 
 bench: $(PY)

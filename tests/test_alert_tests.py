@@ -5,6 +5,7 @@ user runs it, and proof that the process's alert tests can fail.
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ from errorops.alert_test.sentry_monitors import Span, aggregate, open_at, resolu
 from errorops.pipeline import REPO_ROOT, load_model
 from errorops.plan.runner import plan_stack, stacks_in_order
 from tests.conftest import locate, run_cli
+
+# The PromQL policies' tests need promtool; as in test_gcp_alerts_fire.py, CI always has it.
+needs_promtool = pytest.mark.skipif(gcp_promql.promtool() is None and not os.environ.get("CI"),
+                                    reason="promtool is not installed (apt-get install prometheus)")
 
 # --- Sentry monitors (alert-semantics.md section 2) ------------------------------------------------
 
@@ -190,9 +195,8 @@ def test_uptime_counts_failing_checker_locations_not_regions():
     assert not met(("usa-iowa",))
 
 
+@needs_promtool
 def test_promtool_failures_map_back_to_each_check():
-    if gcp_promql.promtool() is None:
-        pytest.skip("promtool is not installed")
     alerts = {"a": {"expr": "sum(x) > 100", "for": 0, "interval": 60},
               "b": {"expr": "sum(x) > 100", "for": 120, "interval": 60}}
     case = gcp_promql.Case("c", 60, [{"series": "x", "values": "0+120x20"}],
@@ -206,6 +210,7 @@ def test_promtool_failures_map_back_to_each_check():
 # --- the command -----------------------------------------------------------------------------------
 
 
+@needs_promtool
 def test_the_process_tests_pass_and_cover_every_rule_and_policy_in_every_stack():
     done = run_cli("test", "--coverage")
     assert done.code == 0, done.stdout + done.stderr
@@ -277,6 +282,7 @@ def _off_by_one_unit(r):
         prom["query"] = prom["query"].replace("> 0.05", "> 0.06")
 
 
+@needs_promtool
 def test_a_threshold_off_by_one_unit_in_the_plan_fails_the_process_tests():
     model = load_model()
     cases, problems = load_cases(REPO_ROOT / "alert_tests")
