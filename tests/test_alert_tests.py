@@ -295,3 +295,20 @@ def test_a_threshold_off_by_one_unit_in_the_plan_fails_the_process_tests():
         ("gcp.yaml", "expected policy error-rate-critical"),
     }
     assert all(r.stack == "prod" for r in results)
+
+
+def test_a_test_beyond_the_horizon_is_a_problem_not_a_hang(tmp_path):
+    text = BROKEN.replace("{at: 0m, every: 5m, repeat: 10,", "{at: 0m, every: 5000d, repeat: 10,")
+    (tmp_path / "far.yaml").write_text(text, "utf-8")
+    done = run_cli("test", "--root", str(REPO_ROOT), "far.yaml", cwd=tmp_path)
+    line, col = locate(text, "0m", within="{at: 0m, every: 5000d")
+    assert done.code == 1
+    assert done.stderr.splitlines()[0] == (f"far.yaml:{line}:{col}: tests[0].sentry.events[0]: reaches 45000 days "
+                                           "from the start; tests span at most 62 days")
+
+
+def test_p95_of_weighted_spans_interpolates_linearly():
+    source = {"aggregate": "p95(span.duration)", "dataset": "events_analytics_platform", "query": "is_transaction:true"}
+    spans = [Span(0, duration_ms=100, count=95), Span(0, duration_ms=1000, count=5)]
+    # 100 values: position 94.05 lies between the 95th (100 ms) and the 96th (1000 ms).
+    assert aggregate(source, spans, [], 0, 60) == pytest.approx(100 + 900 * 0.05)

@@ -45,6 +45,8 @@ def promql_name(metric_type: str) -> str:
     return domain.replace(".", "_").replace("-", "_") + ":" + re.sub(r"[/.]", "_", path)
 
 
+# A series never needs more samples than a test's horizon holds at a 1-second step.
+MAX_SAMPLES = 200_000
 _TOKEN = re.compile(r"^(?P<a>[-+]?[0-9.eE]+)(?:(?P<op>[-+])(?P<b>[0-9.eE]+))?x(?P<n>[0-9]+)$")
 
 
@@ -60,6 +62,8 @@ def expand(values: str, interval: int, start: int = 0) -> list[tuple[int, float]
         try:
             if match:
                 a, n = float(match["a"]), int(match["n"])
+                if k + n >= MAX_SAMPLES:
+                    raise ValueError(f"'{token}' makes more than {MAX_SAMPLES} samples")
                 b = float(match["b"] or 0) * (-1 if match["op"] == "-" else 1)
                 for i in range(n + 1):
                     out.append((start + k * interval, a + i * b))

@@ -12,11 +12,15 @@ from pathlib import Path
 
 from ..load.yaml_source import Document, load_yaml
 from ..problems import Problem
-from ..validate.schema import validate_document
+from ..validate.schema import dotted, validate_document
 from .sentry_monitors import Span
 
 TESTS_DIR = "alert_tests"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# Every instant of a test lies within this of its start: the longest window Sentry or Cloud
+# Monitoring offers (30 days) plus a comparison a month back fits, and a typo ("5000d") cannot
+# make an evaluator step through years.
+HORIZON = 62 * 86400
 
 
 def seconds(text: str) -> int:
@@ -169,6 +173,26 @@ def _expectation(doc: Document, data: dict, path: tuple) -> Expectation:
     return Expectation(_where(doc, path), seconds(data["at"]), kind, data[kind], data["fires"], notifies)
 
 
+def _horizon_problems(doc: Document, value, path: tuple = ()) -> list[Problem]:
+    problems = []
+    if isinstance(value, dict):
+        if isinstance(value.get("at"), str):
+            last = seconds(value["at"]) + seconds(value.get("every", "0s")) * (value.get("repeat", 1) - 1)
+            if abs(last) > HORIZON:
+                problems.append(doc.problem(path + ("at",), f"{dotted(path)}: reaches {last // 86400} days from the "
+                                                            f"start; tests span at most {HORIZON // 86400} days"))
+        for key in ("from", "until"):
+            if isinstance(value.get(key), str) and abs(seconds(value[key])) > HORIZON:
+                problems.append(doc.problem(path + (key,), f"{dotted(path + (key,))}: more than "
+                                                           f"{HORIZON // 86400} days from the start"))
+        for key, item in value.items():
+            problems += _horizon_problems(doc, item, path + (key,))
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            problems += _horizon_problems(doc, item, path + (n,))
+    return problems
+
+
 def cases_of(doc: Document) -> list[Case]:
     cases = []
     for n, t in enumerate(doc.data["tests"]):
@@ -217,6 +241,8 @@ def load_cases(target: Path) -> tuple[list[Case], list[Problem]]:
                                         "expected kind: alert_tests"))
             continue
         found = validate_document(doc, "alert_tests")
+        if not found:
+            found = _horizon_problems(doc, doc.data.get("tests"), ("tests",))
         problems += found
         if not found:
             cases += cases_of(doc)

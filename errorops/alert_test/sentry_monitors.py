@@ -110,13 +110,24 @@ def _selected(terms, values_of) -> bool:
     return True
 
 
-def _quantile(values: list[float], q: float) -> float | None:
-    if not values:
+def _quantile(weighted: list[tuple[float, int]], q: float) -> float | None:
+    """The q-quantile of values given with their counts, interpolated as numpy's "linear"."""
+    total = sum(n for _, n in weighted)
+    if not total:
         return None
-    values = sorted(values)
-    pos = (len(values) - 1) * q
+    pairs = sorted(weighted)
+    pos = (total - 1) * q
+
+    def nth(index: int) -> float:
+        seen = 0
+        for value, n in pairs:
+            seen += n
+            if index < seen:
+                return value
+        return pairs[-1][0]
+
     low, high = math.floor(pos), math.ceil(pos)
-    return values[low] + (values[high] - values[low]) * (pos - low)
+    return nth(low) + (nth(high) - nth(low)) * (pos - low)
 
 
 def aggregate(source: dict, spans: list[Span], events: list[Event], start: float, end: float) -> float | None:
@@ -137,7 +148,7 @@ def aggregate(source: dict, spans: list[Span], events: list[Event], start: float
         return sum(s.count for s in chosen_spans if s.status not in _NON_FAILURE) / total
     quantile = re.fullmatch(r"p(50|75|90|95|99|100)\(span\.duration\)", agg)
     if quantile:
-        return _quantile([s.duration_ms for s in chosen_spans for _ in range(s.count)], int(quantile.group(1)) / 100)
+        return _quantile([(s.duration_ms, s.count) for s in chosen_spans], int(quantile.group(1)) / 100)
     raise Unsupported(f"the evaluator does not play the aggregate {agg!r}")
 
 
