@@ -13,6 +13,7 @@ from pathlib import Path
 from ..load.yaml_source import Document, load_yaml
 from ..problems import Problem
 from ..validate.schema import dotted, validate_document
+from .gcp_conditions import expand
 from .sentry_monitors import Span
 
 TESTS_DIR = "alert_tests"
@@ -185,6 +186,11 @@ def _horizon_problems(doc: Document, value, path: tuple = ()) -> list[Problem]:
             if isinstance(value.get(key), str) and abs(seconds(value[key])) > HORIZON:
                 problems.append(doc.problem(path + (key,), f"{dotted(path + (key,))}: more than "
                                                            f"{HORIZON // 86400} days from the start"))
+        if isinstance(value.get("values"), str) and "metric" in value:
+            try:
+                expand(value["values"], 1)
+            except ValueError as exc:
+                problems.append(doc.problem(path + ("values",), f"{dotted(path + ('values',))}: {exc}"))
         for key, item in value.items():
             problems += _horizon_problems(doc, item, path + (key,))
     elif isinstance(value, list):

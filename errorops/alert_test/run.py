@@ -23,6 +23,14 @@ LOG_METRIC = "gcp:logging/metric:Metric"
 UPTIME_CHECK = "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig"
 
 
+class InputError(Unsupported):
+    """A test's input that does not fit the stack's plan, reported where the input is written."""
+
+    def __init__(self, where: Where, message: str):
+        super().__init__(message)
+        self.where = where
+
+
 @dataclass(frozen=True, order=True)
 class Result:
     where: Where = field(compare=False)
@@ -172,7 +180,7 @@ def gcp_inputs(p: Planned, inp: GcpInput, until: int) -> GcpInputs:
     for u in inp.uptime:
         check = p.uptime.get(u.check)
         if check is None:
-            raise Unsupported(f"uptime check '{u.check}' is not planned in stack {p.stack.name}")
+            raise InputError(u.where, f"uptime check '{u.check}' is not planned (planned: {', '.join(sorted(p.uptime))})")
         config = check.inputs
         series += gcp_conditions.uptime_series(
             f"<id of {check.name}>", list(config.get("selectedRegions") or []),
@@ -191,6 +199,7 @@ class _Pending:
     sentry: SentryOutcome | None = None
     gcp: GcpInputs | None = None
     error: str = ""
+    error_where: Where | None = None
     prom_name: str = ""
 
 
@@ -254,6 +263,7 @@ class Runner:
                 item.gcp = gcp_inputs(p, case.gcp, until)
         except (Unsupported, ValueError) as exc:
             item.error = str(exc)
+            item.error_where = getattr(exc, "where", None)
         return item
 
     def _prom_checks(self, item: _Pending) -> list[gcp_promql.Check]:
@@ -271,6 +281,8 @@ class Runner:
     def _judge(self, item: _Pending, fired: dict, prom_error: str) -> list[Result]:
         case, p = item.case, item.planned
         stack = p.stack.name
+        if item.error_where is not None:
+            return [self._result(case, stack, item.error_where, False, f"{item.error} (in {stack})")]
         previous: dict[tuple[str, str], int] = {}
         out = []
         for e in case.expect:
