@@ -291,6 +291,7 @@ def test_a_threshold_off_by_one_unit_in_the_plan_fails_the_process_tests():
     failed = {(Path(r.where.path).name, r.message.split(" to ")[0]) for r in results if not r.passed}
     assert failed == {
         ("sentry_boundaries.yaml", "expected monitor cache_errors"),
+        ("sentry_prod.yaml", "expected monitor cache_errors"),  # the PagerDuty test sits at 11 too
         ("gcp.yaml", "expected policy cache-errors"),
         ("gcp.yaml", "expected policy error-rate-critical"),
     }
@@ -312,3 +313,32 @@ def test_p95_of_weighted_spans_interpolates_linearly():
     spans = [Span(0, duration_ms=100, count=95), Span(0, duration_ms=1000, count=5)]
     # 100 values: position 94.05 lies between the 95th (100 ms) and the 96th (1000 ms).
     assert aggregate(source, spans, [], 0, 60) == pytest.approx(100 + 900 * 0.05)
+
+
+def test_a_config_the_program_refuses_fails_that_test_only(tmp_path):
+    text = """\
+kind: alert_tests
+tests:
+  - name: pagerduty without its ids
+    stack: prod
+    config: {errorops:pagerduty: true}
+    sentry:
+      events: [{at: 0s, issue: a, exception: SecurityError}]
+    expect:
+      - {at: 0s, alert: security_errors, fires: true}
+  - name: the stack as it is
+    stack: prod
+    sentry:
+      events: [{at: 0s, issue: a, exception: SecurityError}]
+    expect:
+      - {at: 0s, alert: security_errors, fires: true, notifies: [slack:alerts, email:team_lead, email:on_call_engineer, email:product_manager]}
+"""
+    (tmp_path / "config.yaml").write_text(text, "utf-8")
+    done = run_cli("test", "--root", str(REPO_ROOT), "config.yaml", cwd=tmp_path)
+    line, col = locate(text, "name: pagerduty")
+    assert done.code == 1
+    assert done.stdout.splitlines() == [
+        f"config.yaml:{line}:{col}: stack prod cannot be planned with this test's config: stack 'prod' pages "
+        "through PagerDuty but errorops:pagerdutySentryServiceId is unset",
+        "1 passed, 1 failed",
+    ]

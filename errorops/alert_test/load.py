@@ -119,6 +119,8 @@ class Case:
     sentry: SentryInput | None
     gcp: GcpInput | None
     expect: list[Expectation]
+    # Stack config set for this test only, as (key, value) pairs.
+    config: tuple[tuple[str, object], ...] = ()
 
 
 def _where(doc: Document, path: tuple) -> Where:
@@ -209,6 +211,7 @@ def cases_of(doc: Document) -> list[Case]:
             _sentry(t["sentry"]) if "sentry" in t else None,
             _gcp(doc, t["gcp"], path + ("gcp",)) if "gcp" in t else None,
             [_expectation(doc, e, path + ("expect", i)) for i, e in enumerate(t["expect"])],
+            tuple(sorted((t.get("config") or {}).items())),
         ))
     return cases
 

@@ -6,6 +6,7 @@ declare step fails the tests as surely as one in alert_rules/.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -208,15 +209,21 @@ class Runner:
         self.model = model
         self.stacks = {s.name: s for s in stacks}
         self.planner = planner
-        self._planned: dict[str, Planned] = {}
+        self._planned: dict[tuple, Planned] = {}
 
-    def planned(self, name: str) -> Planned:
-        if name not in self._planned:
+    def planned(self, name: str, config: tuple[tuple[str, object], ...] = ()) -> Planned:
+        """The plan of a stack, with a test's config set over its own; each planned once per run."""
+        key = (name, config)
+        if key not in self._planned:
             planner = self.planner
             if planner is None:
                 from ..plan.runner import plan_stack as planner
-            self._planned[name] = Planned(self.model, self.stacks[name], planner(self.model, self.stacks[name]))
-        return self._planned[name]
+            stack = self.stacks[name]
+            if config:
+                stack = dataclasses.replace(stack, values={**stack.values, **dict(config)},
+                                            secure_keys=stack.secure_keys - {k for k, _ in config})
+            self._planned[key] = Planned(self.model, stack, planner(self.model, stack))
+        return self._planned[key]
 
     def run(self, cases: list[Case], only: str | None = None) -> list[Result]:
         results: list[Result] = []
@@ -229,7 +236,14 @@ class Runner:
                     results.append(self._result(case, stack, case.where, False,
                                                 f"unknown stack '{stack}' (stacks: {', '.join(sorted(self.stacks))})"))
                     continue
-                pending.append(self._prepare(case, self.planned(stack)))
+                try:
+                    planned = self.planned(stack, case.config)
+                except Exception as exc:  # noqa: BLE001 - the program refusing a config is the test's finding
+                    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    results.append(self._result(case, stack, case.where, False,
+                                                f"stack {stack} cannot be planned with this test's config: {message}"))
+                    continue
+                pending.append(self._prepare(case, planned))
         prom_cases, prom_alerts = [], {}
         for n, item in enumerate(pending):
             checks = self._prom_checks(item)
