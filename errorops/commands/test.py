@@ -24,10 +24,11 @@ def run(args: argparse.Namespace) -> int:
     from ..alert_test.run import Runner
     from ._stacks import report_problems, repository_stacks
 
-    model, stacks = repository_stacks("test", args.root, args.stack)
+    # The test files first: their problems are found in milliseconds, the repository's take a validation.
     cases, problems = load_cases(args.path or args.root)
     if problems:
         raise report_problems(problems)
+    model, stacks = repository_stacks("test", args.root, args.stack)
     only = None if args.stack == "all" else args.stack
     runner = Runner(model, stacks)
     results = runner.run(cases, only)
