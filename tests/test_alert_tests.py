@@ -342,3 +342,21 @@ tests:
         "through PagerDuty but errorops:pagerdutySentryServiceId is unset",
         "1 passed, 1 failed",
     ]
+
+
+def test_an_slo_burn_rate_is_the_error_ratio_over_the_lookback_divided_by_the_budget():
+    total = 'metric.type="run.googleapis.com/request_count" AND resource.label.project_id="p"'
+    slo = {"goal": 0.99, "requestBasedSli": {"goodTotalRatio": {
+        "totalServiceFilter": total, "badServiceFilter": total + ' AND metric.label.response_code_class="5xx"'}}}
+    condition = {"conditionThreshold": {
+        "filter": 'select_slo_burn_rate("projects/p/services/s/serviceLevelObjectives/<id of error-rate>", "3600s")',
+        "comparison": "COMPARISON_GT", "thresholdValue": 2, "duration": "0s"}}
+
+    def met(bad_per_minute):
+        series = [Series("run_googleapis_com:request_count", {"project_id": "p", "response_code_class": code},
+                         gcp_conditions.expand(f"0+{n}x120", 60), cumulative=True)
+                  for code, n in (("2xx", 1000 - bad_per_minute), ("5xx", bad_per_minute))]
+        return gcp_conditions.condition_met(condition, series, 7200, {"error-rate": slo})
+
+    assert met(21)  # 2.1% errors: burn rate 2.1 against a 1% budget
+    assert not met(20)  # 2.0: at the threshold

@@ -15,8 +15,11 @@ Google's documented semantics (collected in ../shared/reference/alert-semantics.
 Series are written as Prometheus sees them (promtool's notation): a DELTA or CUMULATIVE metric
 as a cumulative counter, so ALIGN_DELTA is its increase over the period and ALIGN_RATE that per
 second; a log-based counter built from log entries has one point per entry.
-Not played: the select_slo_burn_rate condition (no planned policy uses one: the burn-rate
-policies are PromQL), MQL conditions, denominator filters.
+- https://cloud.google.com/stackdriver/docs/solutions/slo-monitoring/alerting-on-budget-burn-rate:
+  a threshold on `select_slo_burn_rate("SLO", "LOOKBACK")` compares the burn rate, the SLO's
+  error ratio over the lookback divided by its error budget (1 - goal), with the threshold;
+  a request-based SLO's error ratio is bad / total (or (total - good) / total) requests.
+Not played: MQL conditions, denominator filters, window-based SLOs.
 """
 
 from __future__ import annotations
@@ -237,12 +240,68 @@ def absent_met(condition: dict, series: list[Series], t: int) -> bool:
     return _triggered(len(quiet), len(seen), condition.get("trigger"))
 
 
-def condition_met(condition: dict, series: list[Series], t: int) -> bool:
-    """Whether one planned condition (conditionThreshold or conditionAbsent) is met at ``t``."""
+_BURN = re.compile(r'^\s*select_slo_burn_rate\(\s*"([^"]+)"\s*,\s*"([0-9]+)s"\s*\)\s*$')
+
+
+def _increase(chosen: list[Series], start: int, end: int) -> float:
+    total = 0.0
+    for s in chosen:
+        window = [v for ts, v in s.points if start < ts <= end]
+        if not window:
+            continue
+        if s.cumulative:
+            before = [v for ts, v in s.points if ts <= start]
+            total += window[-1] - (before[-1] if before else window[0])
+        else:
+            total += sum(window)
+    return total
+
+
+def burn_rate(slo: dict, series: list[Series], t: int, lookback: int) -> float | None:
+    """The SLO's error ratio over (t - lookback, t] divided by its budget; None without requests."""
+    ratio = (slo.get("requestBasedSli") or {}).get("goodTotalRatio")
+    if not ratio:
+        raise Unsupported("the evaluator plays request-based (goodTotalRatio) SLOs only")
+
+    def requests(text: str) -> float:
+        clauses = parse_filter(text)
+        return _increase([s for s in series if selected(s, clauses)], t - lookback, t)
+
+    total = requests(ratio["totalServiceFilter"])
+    if not total:
+        return None
+    if ratio.get("badServiceFilter"):
+        bad = requests(ratio["badServiceFilter"])
+    else:
+        bad = total - requests(ratio["goodServiceFilter"])
+    return bad / total / (1 - slo["goal"])
+
+
+def slo_burn_met(condition: dict, series: list[Series], t: int, slos: dict[str, dict]) -> bool:
+    match = _BURN.match(condition["filter"])
+    if not match:
+        raise Unsupported(f"the evaluator does not read the filter {condition['filter']!r}")
+    name, lookback = match.group(1), int(match.group(2))
+    slo = slos.get(name) or slos.get(re.sub(r".*/serviceLevelObjectives/", "", name).removeprefix("<id of ")
+                                     .removesuffix(">"))
+    if slo is None:
+        raise Unsupported(f"the condition names an SLO the plan lacks: {name}")
+    duration = _seconds(condition.get("duration", "0s"))
+    rates = [burn_rate(slo, series, when, lookback) for when in _evaluations(t, duration)]
+    return all(r is not None and _violates(r, condition["comparison"], condition.get("thresholdValue", 0))
+               for r in rates)
+
+
+def condition_met(condition: dict, series: list[Series], t: int, slos: dict[str, dict] | None = None) -> bool:
+    """Whether one planned condition (conditionThreshold or conditionAbsent) is met at ``t``.
+
+    ``slos``: the planned SLOs (inputs) by resource name, for burn-rate conditions."""
     if "conditionThreshold" in condition:
         c = condition["conditionThreshold"]
         if c.get("denominatorFilter"):
             raise Unsupported("the evaluator does not play ratio (denominatorFilter) conditions")
+        if "select_slo_burn_rate" in c.get("filter", ""):
+            return slo_burn_met(c, series, t, slos or {})
         return threshold_met(c, series, t)
     if "conditionAbsent" in condition:
         return absent_met(condition["conditionAbsent"], series, t)

@@ -22,6 +22,7 @@ SENTRY_MONITOR = "pulumi-python:dynamic/sentry:Monitor"
 SENTRY_ERROR_DETECTOR = "pulumi-python:dynamic/sentry:ProjectErrorDetector"
 LOG_METRIC = "gcp:logging/metric:Metric"
 UPTIME_CHECK = "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig"
+SLO = "gcp:monitoring/slo:Slo"
 
 
 class InputError(Unsupported):
@@ -66,6 +67,7 @@ class Planned:
         self.policies = by_type.get(gcp_promql.ALERT_POLICY, {})
         self.log_metrics = by_type.get(LOG_METRIC, {})
         self.uptime = by_type.get(UPTIME_CHECK, {})
+        self.slos = {name: r.inputs for name, r in by_type.get(SLO, {}).items()}
         detectors = set(by_type.get(SENTRY_ERROR_DETECTOR, {}))
         # Which detector feeds which alert: the alert depends on it (its detectorIds are its ids).
         self.fed_by_errors = sorted(rid for rid, r in self.alerts.items() if detectors & set(r.options["depends_on"]))
@@ -354,7 +356,7 @@ class Runner:
                     raise Unsupported(prom_error)
                 met.append(fired[(item.prom_name, f"{p.stack.name}__{name}", e.at)])
             else:
-                met.append(gcp_conditions.condition_met(condition, item.gcp.series, e.at))
+                met.append(gcp_conditions.condition_met(condition, item.gcp.series, e.at, p.slos))
         combiner = policy.inputs.get("combiner", "OR")
         if combiner == "OR":
             got = any(met)
