@@ -12,9 +12,9 @@ collected in ../shared/reference/alert-semantics.md section 2:
   compares current / baseline * 100, the baseline being the same window `comparisonDelta`
   seconds earlier, and skips an update whose baseline is 0 or missing
   (incidents/utils/process_update_helpers.py: get_comparison_aggregation_value);
-- failure_rate() is the share of spans whose status is neither ok, cancelled nor unknown
-  (search/events/constants.py: NON_FAILURE_STATUS; the EAP formula keeps that set; the EAP
-  version was not re-read, see the report of issue 9);
+- failure_rate() over spans is count(sentry.status not in ok, cancelled, unknown) divided by
+  the count of every span the query selects (search/eap/spans/formulas.py: failure_rate, read
+  for issue 9), so the query `is_transaction:true` keeps child spans out of both;
 - count() over the errors dataset counts error events matching the query; `error.type` matches
   any exception of the chain.
 Not played: threshold_period above 1 (no planned monitor sets it), the 10-minute re-open guard,
