@@ -4,7 +4,9 @@ Sentry's semantics, read in getsentry/sentry (paths under src/sentry/) and getse
 collected in ../shared/reference/alert-semantics.md section 2:
 - cadence: the query runs at each epoch-aligned t with t % resolution == 0 over [t - window, t)
   (snuba subscriptions/scheduler.py, data.py); the resolution grows with the window
-  (incidents/logic.py: get_alert_resolution) and doubles for a comparison (percent) monitor;
+  (incidents/logic.py: get_alert_resolution over DEFAULT_ALERT_RULE_WINDOW_TO_RESOLUTION, re-read
+  for issue 9) and doubles for a comparison (percent) monitor
+  (DEFAULT_CMP_ALERT_RULE_RESOLUTION_MULTIPLIER);
 - each update compares its value with every condition: `gt` is strict, `lte` resolves
   (workflow_engine/handlers/condition/: Condition.GREATER, LESS_OR_EQUAL); the highest
   conditionResult met is the issue's priority (75 high, 50 medium, 0 resolved);
