@@ -18,7 +18,8 @@ Sentry's semantics, read in getsentry/sentry (paths under src/sentry/), and coll
   constants.py (level_handler.py); a missing level never matches;
 - event_frequency_count is strict `count > value` (event_frequency_handlers.py), counted in
   rollup buckets: 10 s buckets up to an hour, floor(interval/rollup)+1 of them ending with the
-  bucket of the event (tsdb/base.py: get_optimal_rollup, tsdb/snuba.py), so the window is up to
+  bucket of the event (tsdb/base.py: get_optimal_rollup, get_optimal_rollup_series, re-read for
+  issue 9; tsdb/snuba.py), so the window is up to
   one bucket wider than its name. Sentry shifts the buckets by group_id % rollup; offline there is
   no group id, so the shift is 0. A new issue's first event never passes a count above 1
   (rules/conditions/event_frequency.py: `if state.is_new and value > 1: return False`);
