@@ -360,3 +360,12 @@ def test_an_slo_burn_rate_is_the_error_ratio_over_the_lookback_divided_by_the_bu
 
     assert met(21)  # 2.1% errors: burn rate 2.1 against a 1% budget
     assert not met(20)  # 2.0: at the threshold
+
+
+def test_without_a_frequency_the_throttle_is_thirty_minutes():
+    payload = _alert([])
+    del payload["config"]
+    project = Project()
+    assert project.send(payload, Event("a", 0))
+    assert not project.send(payload, Event("a", 1800))  # not more than 30 minutes
+    assert project.send(payload, Event("a", 1801))

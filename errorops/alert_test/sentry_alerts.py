@@ -25,8 +25,9 @@ Sentry's semantics, read in getsentry/sentry (paths under src/sentry/), and coll
   (rules/conditions/event_frequency.py: `if state.is_new and value > 1: return False`);
 - the latest-release filter compares the event's release with the project's latest
   (latest_release_handler.py); an event without a release never matches;
-- the throttle: an action fires for an issue at most once per config.frequency minutes
-  (processors/action.py: filter_recently_fired_workflow_actions).
+- the throttle: an action fires again for an issue only when more than config.frequency
+  minutes (default 30) have passed since it last fired (processors/action.py:
+  filter_recently_fired_workflow_actions, `difference__gt=frequency_minutes`, re-read for issue 9).
 Not played: the up-to-a-minute delay of the slow (frequency) conditions, which are evaluated
 in batches (rules/processing/delayed_processing.py), and the percent and unique-user frequency
 conditions, which no planned alert uses.
@@ -173,7 +174,7 @@ class Project:
             return []
         if not self._group(payload["triggers"], event):
             return []
-        throttle = (payload.get("config") or {}).get("frequency", 0) * 60
+        throttle = (payload.get("config") or {}).get("frequency", 30) * 60
         out = []
         for g, group in enumerate(payload["actionFilters"]):
             if not self._group(group, event):
