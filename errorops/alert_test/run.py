@@ -178,8 +178,9 @@ def gcp_inputs(p: Planned, inp: GcpInput, until: int) -> GcpInputs:
             for s in gcp_logs.metric_series(p.log_metrics[name].inputs, entries):
                 series.append(s)
                 counter = gcp_logs.as_counter(s, inp.interval, 0, until)
+                # Counts stay exact: "%g" would round a counter past a million.
                 prom.append({"series": gcp_promql.series_selector(s.metric, s.labels),
-                             "values": " ".join(f"{v:g}" for _, v in counter)})
+                             "values": " ".join(str(int(v)) if v.is_integer() else repr(v) for _, v in counter)})
     for u in inp.uptime:
         check = p.uptime.get(u.check)
         if check is None:
