@@ -191,7 +191,22 @@ def gcp_inputs(p: Planned, inp: GcpInput, until: int) -> GcpInputs:
             int(str(config.get("period", "60s")).rstrip("s")), p.project,
             str((config.get("monitoredResource") or {}).get("labels", {}).get("host", "")),
             u.start, u.until, u.failing)
-    return GcpInputs(series, prom, inp.interval)
+    return GcpInputs(_merged(series), prom, inp.interval)
+
+
+def _merged(series: list[Series]) -> list[Series]:
+    """One series per metric and labels: uptime results given in several spans of time are one
+    checker location's one series, and must be counted once. At one instant, the entry written
+    later wins (the sort keeps the order of equal times)."""
+    by_key: dict[tuple, Series] = {}
+    for s in series:
+        key = (s.metric, tuple(sorted(s.labels.items())), s.cumulative)
+        if key in by_key:
+            by_key[key].points = sorted(by_key[key].points + s.points, key=lambda p: p[0])
+        else:
+            by_key[key] = Series(s.metric, dict(s.labels), sorted(s.points, key=lambda p: p[0]), s.cumulative,
+                                 s.resource_labels)
+    return list(by_key.values())
 
 
 # --- running --------------------------------------------------------------------------------------
