@@ -35,6 +35,7 @@ conditions, which no planned alert uses.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 _INTERVAL_S = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400, "1w": 604800, "30d": 2592000}
@@ -101,6 +102,8 @@ class Project:
     events: list[Event] = field(default_factory=list)
     # (alert name, filter group, action index, issue) -> when it last fired
     fired: dict[tuple, float] = field(default_factory=dict)
+    # issue -> the times of its events, sorted, for frequency counts
+    times: dict[str, list[float]] = field(default_factory=dict)
 
     def _tag(self, event: Event, key: str) -> str | None:
         key = key.lower()
@@ -136,7 +139,8 @@ class Project:
             if event.new_issue and c["value"] > 1:
                 return False
             start, end = frequency_window(event.at, c["interval"])
-            count = sum(1 for e in self.events if e.issue == event.issue and start <= e.at <= end)
+            times = self.times.get(event.issue, [])
+            count = bisect.bisect_right(times, end) - bisect.bisect_left(times, start)
             return count > c["value"]
         if kind == "issue_priority_greater_or_equal":
             return event.priority >= c
@@ -162,6 +166,7 @@ class Project:
     def record(self, event: Event) -> None:
         """An event Sentry stores (and counts) whether or not any alert runs for it."""
         self.events.append(event)
+        bisect.insort(self.times.setdefault(event.issue, []), event.at)
 
     def send(self, payload: dict, event: Event, *, recorded: bool = False) -> list[dict]:
         """The actions an alert runs for this event (the event is recorded first, as Sentry counts it)."""
