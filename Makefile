@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: plan test lint validate check bench clean
+.PHONY: plan test lint validate check alert-test bench clean
 
 $(PY): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ check: validate
 lint: $(PY)
 	$(PY) -m ruff check errorops tests policies benchmarks
 	$(PY) -m mypy errorops
+
+# The alert tests of alert_tests/ over every stack's plan (promtool: Debian's prometheus package);
+# --coverage fails on any rule or policy without a firing and a silent test. `make test` runs
+# the same command through tests/test_alert_tests.py.
+alert-test: $(PY)
+	$(PY) -m errorops test --coverage
 
 test: lint
 	$(PY) -m pytest

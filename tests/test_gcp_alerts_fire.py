@@ -16,19 +16,18 @@ scoped to, and each policy's threshold (the scenarios sit just above and below i
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import yaml
 
+from errorops.alert_test import gcp_promql
+from errorops.alert_test.gcp_promql import alert_name as _alert_name
 from errorops.pipeline import load_model
 from errorops.plan.runner import plan_stack, stacks_in_order
 
-PROMTOOL = shutil.which("promtool")
+PROMTOOL = gcp_promql.promtool()
 if PROMTOOL is None and not os.environ.get("CI"):
     pytest.skip("promtool is not installed (apt-get install prometheus; .ci/run installs it)", allow_module_level=True)
 
@@ -42,28 +41,12 @@ class Planned:
     service: str
 
 
-def _seconds(text: str) -> int:
-    return int(text.rstrip("s"))
-
-
-def _alert_name(policy: str, condition: int) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", f"{policy}_{condition}")
-
-
 @pytest.fixture(scope="module")
 def planned() -> Planned:
     model = load_model()
     (stack,) = stacks_in_order(model, STACK)
     plan = plan_stack(model, stack)
-    alerts = {}
-    for r in plan.resources:
-        if not r.type.endswith("AlertPolicy"):
-            continue
-        for n, cond in enumerate(r.inputs["conditions"]):
-            prom = cond.get("conditionPrometheusQueryLanguage")
-            if prom:
-                alerts[_alert_name(r.name, n)] = {"expr": prom["query"], "for": _seconds(prom["duration"])}
-    return Planned(alerts, str(stack.values["gcp:project"]), model.gcp.environment(STACK).cloud_run_service)
+    return Planned(gcp_promql.promql_alerts(plan.resources), str(stack.values["gcp:project"]), model.gcp.environment(STACK).cloud_run_service)
 
 
 def threshold(policy: str, condition: int = 0) -> float:
@@ -102,20 +85,10 @@ class Scenario:
 
 def run_promtool(tmp_path: Path, planned: Planned, scenarios: list[Scenario]) -> subprocess.CompletedProcess:
     assert PROMTOOL, "promtool is missing: .ci/run installs Debian's prometheus package"
-    used = {s.alert for s in scenarios}
-    rules = {"groups": [{"name": "errorops", "interval": "60s", "rules": [
-        {"alert": name, "expr": planned.alerts[name]["expr"], "for": f"{planned.alerts[name]['for']}s"}
-        for name in sorted(used)]}]}
-    (tmp_path / "rules.yml").write_text(yaml.safe_dump(rules), "utf-8")
-    tests = {"rule_files": ["rules.yml"], "evaluation_interval": "1m", "tests": [
-        {"name": s.name, "interval": s.interval, "input_series": s.series,
-         "alert_rule_test": [{"eval_time": f"{minute}m", "alertname": s.alert,
-                              "exp_alerts": [{"exp_labels": {}}] if firing else []}
-                             for minute, firing in s.checks]}
-        for s in scenarios]}
-    (tmp_path / "tests.yml").write_text(yaml.safe_dump(tests, sort_keys=False), "utf-8")
-    return subprocess.run([PROMTOOL, "test", "rules", "tests.yml"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300)
+    cases = [gcp_promql.Case(s.name, gcp_promql.go_duration(s.interval), s.series,
+                             [gcp_promql.Check(minute * 60, s.alert, firing) for minute, firing in s.checks])
+             for s in scenarios]
+    return gcp_promql.run_promtool(tmp_path, planned.alerts, cases)
 
 
 def assert_scenarios(tmp_path, planned, scenarios):

@@ -1,6 +1,6 @@
 """Each Sentry rule of the process fires on the process's condition and stays silent just below it.
 
-The payloads are the ones errorops sends; tests/sentry_double/evaluate.py decides as Sentry does
+The payloads are the ones errorops sends; errorops/alert_test/sentry_{alerts,monitors}.py decide as Sentry does
 (strict thresholds, current / baseline * 100, every exception of the chain, per-issue throttle).
 """
 
@@ -10,7 +10,8 @@ import pytest
 
 from errorops.declare.sentry_payloads import alert_payload, github_alert_payload, monitor_payload
 from errorops.pipeline import load_model
-from tests.sentry_double.evaluate import Event, Project, monitor_priority
+from errorops.alert_test.sentry_alerts import Event, Project
+from errorops.alert_test.sentry_monitors import monitor_priority
 from tests.sentry_support import concrete_targets
 
 HIGH, RESOLVED = 75, 0
@@ -97,8 +98,12 @@ def test_new_release_errors_fire_above_10_per_minute_of_one_issue_of_the_latest_
     assert project.send(payload, Event("a", 10, release="2.4.0"))  # the 11th
     old = Project(latest_release="2.4.0")
     assert not any(old.send(payload, Event("b", s, release="2.3.9")) for s in range(30))
+    # Sentry counts in 10 s buckets, floor(60/10)+1 of them: a "minute" spans up to 70 s, so 10 a
+    # minute evenly spread (one every 6 s) reaches 11 in a window; one every 8 s never does.
+    even = Project(latest_release="2.4.0")
+    assert any(even.send(payload, Event("c", s * 6, release="2.4.0")) for s in range(30))
     slow = Project(latest_release="2.4.0")
-    assert not any(slow.send(payload, Event("c", s * 6, release="2.4.0")) for s in range(30))  # 10 per minute
+    assert not any(slow.send(payload, Event("c", s * 8, release="2.4.0")) for s in range(30))
 
 
 def test_github_issues_open_for_new_p0_and_p1_errors_labelled_by_level(model):

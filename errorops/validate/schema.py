@@ -16,8 +16,10 @@ from ..load.yaml_source import Document, PathKey
 from ..problems import Problem
 from .secrets import is_secret_path
 
-# Schemas for the Pulumi files themselves; every other schema is a kind of rule file.
+# Schemas for the Pulumi files themselves, and for alert_tests/ (errorops test); every other
+# schema is a kind of rule file.
 PULUMI_SCHEMAS = ("stack", "pulumi_project")
+NOT_RULE_SCHEMAS = (*PULUMI_SCHEMAS, "alert_tests")
 
 
 @lru_cache(maxsize=None)
@@ -32,7 +34,7 @@ def validator(name: str) -> Draft202012Validator:
 def rule_kinds() -> tuple[str, ...]:
     suffix = ".schema.json"
     names = (p.name[: -len(suffix)] for p in resources.files("errorops.schemas").iterdir() if p.name.endswith(suffix))
-    return tuple(sorted(n for n in names if n not in PULUMI_SCHEMAS))
+    return tuple(sorted(n for n in names if n not in NOT_RULE_SCHEMAS))
 
 
 def dotted(path: PathKey) -> str:
