@@ -85,3 +85,14 @@ EXPECTED_CATEGORIZED = "86.36%"
 # Performance: that day 100 requests, 2 failed (2.00%); day before 80, 1 failed (1.25%); week before 100, 0.
 # p95 (nearest rank, 20 spans -> the 19th): content_generation 1900 / 950 / 1140 ms; cache 50 / 50 / 40 ms.
 # Throughput: 100 / 1440 min = 0.07/min; 80 / 1440 = 0.06/min.
+
+
+def empty_digest():
+    """A Digest of a day without anything, for rendering tests that set a few fields."""
+    from errorops.digest.figures import Digest
+
+    return Digest(environment="prod", organization=ORG, project=PROJECT, date=DAY, time_zone="Europe/London",
+                  day_start="2026-11-28T00:00:00+00:00", day_end="2026-11-29T00:00:00+00:00", day_hours=24,
+                  levels=(), total_events=0, total_issues=0, total_events_before=0, total_issues_before=0,
+                  uncategorized=(), uncategorized_events=0, categorized_percent=None, categorized_target=95,
+                  new_types=(), triage_hours=24, triage_levels=("P0", "P1"), triage=(), alerts=(), performance=())
