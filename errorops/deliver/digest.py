@@ -23,6 +23,7 @@ SLACK_TOKEN, SLACK_CHANNEL, SLACK_API = "SLACK_BOT_TOKEN", "SLACK_CHANNEL_ID", "
 SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD = "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD"
 SMTP_FROM, SMTP_CA_FILE = "SMTP_FROM", "SMTP_CA_FILE"
 RECIPIENTS = "DIGEST_RECIPIENTS"  # JSON object: role id -> address
+RECIPIENT_ROLES = "DIGEST_RECIPIENT_ROLES"  # set by the stack: the roles it was deployed to e-mail
 STATE_BUCKET = "DIGEST_STATE_BUCKET"
 # The convention of Google's own storage clients for a local emulator (no credentials sent).
 STORAGE_EMULATOR = "STORAGE_EMULATOR_HOST"
@@ -42,6 +43,12 @@ def message_of(spec: DigestSpec, digest: Digest) -> Message:
 
 
 def _recipients(spec: DigestSpec) -> tuple[str, ...]:
+    deployed = os.environ.get(RECIPIENT_ROLES)
+    if deployed is not None and tuple(r for r in deployed.split(",") if r) != spec.email_recipients:
+        # The job's image and its stack were deployed from different alert_rules/digest.yaml.
+        raise Stop(2, f"errorops digest: the stack e-mails {deployed or 'nobody'} ({RECIPIENT_ROLES}) but this "
+                      f"image's alert_rules/digest.yaml says {','.join(spec.email_recipients) or 'nobody'}: "
+                      "deploy the image and the stack together")
     try:
         addresses = json.loads(_need(RECIPIENTS))
     except ValueError:
