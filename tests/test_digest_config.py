@@ -58,3 +58,10 @@ def test_cli_reports_bad_digest_config_without_traceback(full_repo):
     assert run.stderr.splitlines()[0] == \
         f"{full_repo.at(DIGEST, 'P9')}: unknown severity level 'P9' (levels: P0, P1, P2, P3)"
     assert "Traceback" not in run.stderr
+
+
+def test_an_environment_that_may_not_email_the_recipients(full_repo):
+    full_repo.edit(DIGEST, "environments: [prod]", "environments: [prod, staging]")
+    assert full_repo.problems() == [
+        f"{full_repo.at(DIGEST, 'staging]')}: the digest e-mails product_manager, which environment 'staging' "
+        "may not e-mail (environments.yaml notify.email: nobody)"]

@@ -535,3 +535,8 @@ _GENERIC = Describer()
 
 def describer(type_: str) -> Describer:
     return _DESCRIBERS.get(type_, _GENERIC)
+
+
+# The daily digest's resources (review/digest_words.py), registered here.
+from . import digest_words as _digest_words  # noqa: E402 - it builds on Describer above
+KIND_NAMES.update(_digest_words.KIND_NAMES); _DESCRIBERS.update(_digest_words.DESCRIBERS)  # noqa: E702

@@ -45,6 +45,22 @@ def check(model) -> Iterator[Problem]:
         if rid in recipients and not recipients[rid].address_config:
             yield at.problem(f"recipient '{rid}' has no address_config in notification_targets.yaml: "
                              "the digest cannot e-mail it", "email", "recipients", index)
+    # An environment's notify: bounds the digest as it bounds every alert (staging e-mails nobody).
+    envs = {e.id: e for e in model.environments}
+    for index, env_id in enumerate(spec.environments):
+        env = envs.get(env_id)
+        if env is None:
+            continue
+        # Unknown or address-less recipients are reported above, once.
+        barred = [r for r in spec.email_recipients
+                  if r in recipients and recipients[r].address_config and r not in env.notify.email]
+        if barred:
+            yield at.problem(f"the digest e-mails {', '.join(barred)}, which environment '{env_id}' may not e-mail "
+                             f"(environments.yaml notify.email: {', '.join(env.notify.email) or 'nobody'})",
+                             "environments", index)
+        if not env.notify.slack:
+            yield at.problem(f"environment '{env_id}' may not post to Slack (environments.yaml notify.slack)",
+                             "environments", index)
     seen: dict[str, int] = {}
     for index, t in enumerate(spec.transactions):
         if t.id in seen:
