@@ -32,6 +32,7 @@ def declare_stack(model: Model) -> None:
     pulumi.export("teams", sorted(t.id for t in model.teams) if settings.owns_organization else [])
     pulumi.export("sentry_alerts", sorted(alerts))
     pulumi.export("digest", "not scheduled in this environment (alert_rules/digest.yaml)" if digest is None
+                  else "waits for its image (errorops:digestImage)" if digest["job"] is None
                   else f"daily at {digest_spec(model).time} {digest_spec(model).time_zone}")
     pulumi.export(
         "pagerduty",

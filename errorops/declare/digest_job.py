@@ -92,6 +92,12 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
         secret_envs.append({"name": env_var, "value_source": {"secret_key_ref": {
             "secret": secret.secret_id, "version": "latest"}}})
 
+    image = config.get("digestImage")
+    if not image:
+        # The first deploy creates the registry the image is pushed to; the job waits for it (.ci/digest-image).
+        pulumi.log.warn(f"stack '{settings.stack}': errorops:digestImage is not set: the digest job and its schedule "
+                        "are declared once the image is built (.ci/digest-image)")
+        return {"schedule": None, "job": None, "registry": registry, "bucket": bucket}
     alerts = next(c for c in model.slack_channels if c.id == spec.slack_channel)
     plain = payloads.plain_env(
         settings.stack, config.get("smtpHost") or "", config.get_int("smtpPort") or 587, config.get("smtpUser") or "",
@@ -107,7 +113,7 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
             "max_retries": 0,
             "timeout": "600s",
             "containers": [{
-                "image": config.require("digestImage"),
+                "image": image,
                 "args": ["digest", "--stack", settings.stack],
                 "envs": [*plain, {"name": "DIGEST_STATE_BUCKET", "value": bucket.name}, *secret_envs],
                 "resources": {"limits": {"cpu": "1", "memory": "512Mi"}},
