@@ -179,3 +179,17 @@ def test_previous_local_day_is_taken_in_the_zone():
     now = datetime(2026, 11, 29, 0, 30, tzinfo=timezone.utc)
     assert previous_local_day(now, "Europe/London") == date(2026, 11, 28)
     assert previous_local_day(now, "America/New_York") == date(2026, 11, 27)
+
+
+def test_the_readme_sample_is_what_the_command_prints(seeded, capsys):
+    import re
+
+    from errorops.pipeline import REPO_ROOT
+
+    code, out, _ = digest(capsys)
+    assert code == 0
+    printed = re.sub(r"http://127\.0\.0\.1:\d+/organizations/ai-content-factory/issues/(\d+)/",
+                     r"https://ai-content-factory.sentry.io/issues/\1/", out)
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    sample = readme.split("## The daily digest (09:00)", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert sample == printed

@@ -12,7 +12,7 @@ def render(d: Digest) -> str:
     for lv in d.levels:
         lines.append(f"  {lv.level} {lv.name:<9} {fmt.plural(lv.events, 'event'):>11} in {fmt.plural(lv.issues, 'issue'):<9}"
                      f" (day before {lv.events_before} in {lv.issues_before})")
-    lines.append(f"  uncategorized {fmt.plural(d.uncategorized_events, 'event'):>9} in "
+    lines.append(f"  uncategorized {fmt.plural(d.uncategorized_events, 'event'):>10} in "
                  f"{fmt.plural(len(d.uncategorized), 'issue')}")
     lines.append(fmt.categorized_line(d))
     for issue in d.uncategorized:
