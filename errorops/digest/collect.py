@@ -64,8 +64,9 @@ def _project_id(client, org: str, slug: str) -> str:
 def _issues(client, org: str, project_id: str, window: Window) -> tuple[dict, ...]:
     # query= (empty) for every status: the default is is:unresolved (OpenAPI `query` default), and
     # an issue resolved during the day still counts in its summary. With start/end, an issue's
-    # `count` is its events in that period, `lifetime.count` of all time (StreamGroupSerializerSnuba,
-    # src/sentry/api/serializers/models/group_stream.py: times_seen over the requested range).
+    # `count`, `firstSeen` and `lastSeen` are those of that period; `lifetime` holds all time
+    # (src/sentry/api/serializers/models/group.py: GroupSerializerSnuba._execute_seen_stats_query
+    # "if start or end or conditions", and StreamGroupSerializerSnuba._get_seen_stats's lifetime query).
     params = {"project": project_id, "query": "", "sort": "freq", **window.params()}
     return tuple(client.paginate(ISSUES.format(org=org), params, resource="sentry issues",
                                  page_size_param="limit"))

@@ -155,7 +155,7 @@ def _line(issue: dict, error: ErrorType | None) -> IssueLine:
         exception=str(meta.get("type") or "(no exception type)"), error_type=error.id if error else None,
         level=error.severity if error else None, events=_count(issue), status=_status(issue),
         assignee=_assignee(issue), permalink=str(issue.get("permalink") or ""),
-        first_seen=str(issue.get("firstSeen") or ""),
+        first_seen=str((issue.get("lifetime") or {}).get("firstSeen") or issue.get("firstSeen") or ""),
     )
 
 
@@ -173,7 +173,9 @@ def _new_types(today: list, collected: Collected) -> tuple[NewType, ...]:
     day = collected.windows.today
     groups: dict[str, list] = {}
     for issue, error in today:
-        first = _parse(issue.get("firstSeen"))
+        # The issue's first event ever: with start/end, `firstSeen` is the first of the period only.
+        lifetime = issue.get("lifetime") if isinstance(issue.get("lifetime"), dict) else {}
+        first = _parse(lifetime.get("firstSeen") or issue.get("firstSeen"))
         if first is not None and day.contains(first):
             exception = _line(issue, error).exception
             groups.setdefault(exception, []).append((issue, error))

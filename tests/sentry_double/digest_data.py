@@ -143,20 +143,21 @@ class DigestRoutes:
                 continue
             if text == "is:unresolved" and issue.status != "unresolved":
                 continue
-            # `count` is the number of events in the period asked for, `lifetime.count` of all time
-            # (StreamGroupSerializerSnuba with start/end: src/sentry/api/serializers/models/group_stream.py).
-            count = sum(1 for e in issue.events if start <= e < end)
-            if count:
-                rows.append((issue, count))
+            # With start/end, `count`, `firstSeen` and `lastSeen` are those of the period asked for;
+            # `lifetime` holds all time (src/sentry/api/serializers/models/group.py:
+            # GroupSerializerSnuba._execute_seen_stats_query, StreamGroupSerializerSnuba._get_seen_stats).
+            seen = [e for e in issue.events if start <= e < end]
+            if seen:
+                rows.append((issue, seen))
         sort = query.get("sort", ["date"])[0]
-        key = {"freq": lambda r: (-r[1], r[0].id), "new": lambda r: (-r[0].first_seen().timestamp(), r[0].id),
-               "date": lambda r: (-r[0].last_seen().timestamp(), r[0].id)}[sort]
-        items = [self._issue_answer(issue, count) for issue, count in sorted(rows, key=key)]
+        key = {"freq": lambda r: (-len(r[1]), r[0].id), "new": lambda r: (-r[0].first_seen().timestamp(), r[0].id),
+               "date": lambda r: (-max(r[1]).timestamp(), r[0].id)}[sort]
+        items = [self._issue_answer(issue, seen) for issue, seen in sorted(rows, key=key)]
         self._shape("org_issues", items)
         limit = min(int(query.get("limit", ["100"])[0]), 100)
         return self._page(items, {**query, "per_page": [str(limit)]}, params["path"])
 
-    def _issue_answer(self, issue: FakeIssue, count: int) -> dict:
+    def _issue_answer(self, issue: FakeIssue, seen: list[datetime]) -> dict:
         answer = openapi.response_example("GET", ISSUES)[0]
         title = f"{issue.exception}: {issue.message}"
         answer.update({
@@ -165,7 +166,7 @@ class DigestRoutes:
             "level": issue.level, "status": issue.status, "substatus": issue.substatus,
             "issueCategory": issue.category, "issueType": "error" if issue.category == "error" else issue.category,
             "type": "error", "metadata": {"type": issue.exception, "value": issue.message, "title": title},
-            "count": str(count), "userCount": 0, "firstSeen": iso(issue.first_seen()), "lastSeen": iso(issue.last_seen()),
+            "count": str(len(seen)), "userCount": 0, "firstSeen": iso(min(seen)), "lastSeen": iso(max(seen)),
             "lifetime": {"count": str(len(issue.events)), "firstSeen": iso(issue.first_seen()),
                          "lastSeen": iso(issue.last_seen()), "userCount": 0},
             "assignedTo": issue.assigned_to, "isUnhandled": False, "stats": {},
