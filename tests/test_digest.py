@@ -121,7 +121,7 @@ def test_rate_limit_is_waited_out(seeded, capsys, monkeypatch):
 def test_missing_token(seeded, capsys, monkeypatch):
     monkeypatch.delenv("SENTRY_AUTH_TOKEN")
     code, _, err = digest(capsys)
-    assert code == 2 and "set SENTRY_AUTH_TOKEN" in err and "org:read, event:read, alerts:read" in err
+    assert code == 2 and "set SENTRY_AUTH_TOKEN" in err and "read-only scopes org:read, event:read)" in err
 
 
 def test_wrong_token_says_so(seeded, capsys, monkeypatch):

@@ -120,7 +120,8 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
             }],
         }},
         opts=pulumi.ResourceOptions(depends_on=[*versions, job_account]))
-    # Start this job and nothing else (jobs.run needs run.jobs.run, in roles/run.invoker).
+    # Start this job and nothing else: run.invoker on the job lets its holder execute it
+    # (cloud.google.com/run/docs/execute/jobs-on-schedule, "Required roles").
     gcp.cloudrunv2.JobIamMember("digest-job-invoker", project=project, location=region, name=job.name,
                                 role="roles/run.invoker", member=f"serviceAccount:{invoker_email}",
                                 opts=pulumi.ResourceOptions(depends_on=[invoker]))

@@ -1,8 +1,8 @@
 """Everything the digest needs from Sentry, read through errorops.sentry_api.client (one client:
 the same base URL, token handling, rate-limit waits and error messages as the providers).
 
-Read-only scopes: org:read (projects, events, workflows), event:read (issues), alerts:read
-(workflows); see each endpoint's ``security`` in vendor/sentry-openapi.
+Read-only scopes, each endpoint's ``security`` in vendor/sentry-openapi: org:read (projects,
+events, workflows: any of alerts:read, org:read) and event:read (issues).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ PROJECTS = ORG + "/projects/"
 ISSUES = ORG + "/issues/"
 EVENTS = ORG + "/events/"
 WORKFLOWS = ORG + "/workflows/"
-READ_SCOPES = "org:read, event:read, alerts:read"
+READ_SCOPES = "org:read, event:read"
 
 
 class CollectError(Exception):
