@@ -193,3 +193,10 @@ def test_the_readme_sample_is_what_the_command_prints(seeded, capsys):
     readme = (REPO_ROOT / "README.md").read_text("utf-8")
     sample = readme.split("## The daily digest (09:00)", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     assert sample == printed
+
+
+def test_an_answer_that_is_not_json(seeded, capsys):
+    seeded.mangle_next_answer(b"<html>proxy error</html>")
+    code, out, err = digest(capsys)
+    assert code == 1 and out == ""
+    assert "is not JSON" in err and "Traceback" not in err

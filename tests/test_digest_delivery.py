@@ -183,3 +183,36 @@ def test_many_issues_stay_inside_block_kit_limits():
     out = blocks(d)
     assert block_problems(out) == []
     assert any("... and " in b["text"]["text"] for b in out if b["type"] == "section")
+
+
+def test_the_slack_double_refuses_what_slack_refuses():
+    # The limits the digest is held to are checked for real: these would be invalid_blocks.
+    too_many = [{"type": "divider"}] * 51
+    long_text = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
+    long_header = [{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}]
+    assert block_problems(too_many) == ["51 blocks (at most 50)"]
+    assert block_problems(long_text) == ["blocks[0]: section text of 3001 characters (at most 3000)"]
+    assert block_problems(long_header) == ["blocks[0]: header text must be plain_text of at most 150"]
+
+
+def test_two_runs_at_once_claim_once(world):
+    from errorops.deliver import AlreadyClaimed
+    from errorops.deliver.once import GcsOnce
+
+    once = GcsOnce(world.gcs.bucket, base_url=world.gcs.url)
+    first = once.claim("digest/prod/2026-11-28/slack")
+    with pytest.raises(AlreadyClaimed) as second:
+        once.claim("digest/prod/2026-11-28/slack")
+    assert not second.value.sent
+    once.done(first)
+    with pytest.raises(AlreadyClaimed) as third:
+        once.claim("digest/prod/2026-11-28/slack")
+    assert third.value.sent
+
+
+def test_cloud_storage_down_sends_nothing(world, capsys):
+    world.gcs.fail_next = 10
+    code, _, err = send(capsys)
+    assert code == 1
+    assert "slack: failed: cannot claim digest/prod/2026-11-28/slack: Cloud Storage answered 503" in err
+    assert world.slack.posts == [] and world.smtp.received == []
