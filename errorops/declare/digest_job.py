@@ -47,10 +47,15 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
     n = payloads.names(settings.stack, project)
     protect = pulumi.ResourceOptions(protect=env.protect)
 
+    # The APIs the job uses, enabled and never disabled by Pulumi (other things may use them too).
+    apis = [gcp.projects.Service(f"digest-api-{api.split('.')[0]}", project=project, service=api,
+                                 disable_on_destroy=False)
+            for api in payloads.APIS]
+    after_apis = pulumi.ResourceOptions(depends_on=apis)
     registry = gcp.artifactregistry.Repository(
         "digest-images", project=project, location=region, repository_id=payloads.REGISTRY_ID, format="DOCKER",
         description="Images of errorops (the daily digest job), pushed by the deploy workflow.",
-        docker_config={"immutable_tags": True}, opts=protect)
+        docker_config={"immutable_tags": True}, opts=pulumi.ResourceOptions.merge(protect, after_apis))
     bucket = gcp.storage.Bucket(
         "digest-state", project=project, name=n.bucket, location=region, uniform_bucket_level_access=True,
         public_access_prevention="enforced", force_destroy=False,
@@ -80,7 +85,7 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
     for logical, suffix, key, env_var in payloads.SECRETS:
         secret = gcp.secretmanager.Secret(
             f"digest-{logical}", project=project, secret_id=f"{n.secret_prefix}-{suffix}",
-            replication={"auto": {}}, labels={"managed-by": "errorops", "purpose": "digest"})
+            replication={"auto": {}}, labels={"managed-by": "errorops", "purpose": "digest"}, opts=after_apis)
         version = gcp.secretmanager.SecretVersion(
             f"digest-{logical}", project=project, secret=secret.id, secret_data=values[key],
             opts=pulumi.ResourceOptions(additional_secret_outputs=["secret_data"]))
@@ -119,7 +124,7 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
                 "resources": {"limits": {"cpu": "1", "memory": "512Mi"}},
             }],
         }},
-        opts=pulumi.ResourceOptions(depends_on=[*versions, job_account]))
+        opts=pulumi.ResourceOptions(depends_on=[*versions, job_account, *apis]))
     # Start this job and nothing else: run.invoker on the job lets its holder execute it
     # (cloud.google.com/run/docs/execute/jobs-on-schedule, "Required roles").
     gcp.cloudrunv2.JobIamMember("digest-job-invoker", project=project, location=region, name=job.name,
@@ -133,5 +138,5 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
         retry_config={"retry_count": 3, "min_backoff_duration": "30s", "max_doublings": 2},
         http_target={"http_method": "POST", "uri": payloads.run_uri(project, region, n.job),
                      "oauth_token": {"service_account_email": invoker_email, "scope": payloads.CLOUD_PLATFORM}},
-        opts=pulumi.ResourceOptions(depends_on=[job, invoker]))
+        opts=pulumi.ResourceOptions(depends_on=[job, invoker, *apis]))
     return {"schedule": schedule, "job": job, "registry": registry, "bucket": bucket}

@@ -17,6 +17,8 @@ SECRETS = (
     ("recipients", "recipients", None, env_names.RECIPIENTS),
 )
 JOB_NAME = "errorops-digest"
+APIS = ("run.googleapis.com", "cloudscheduler.googleapis.com", "secretmanager.googleapis.com",
+        "artifactregistry.googleapis.com")
 REGISTRY_ID = "errorops"
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 # Markers older than this are of no use (a day is re-sent only by hand, within days).
