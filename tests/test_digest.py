@@ -200,3 +200,9 @@ def test_an_answer_that_is_not_json(seeded, capsys):
     code, out, err = digest(capsys)
     assert code == 1 and out == ""
     assert "is not JSON" in err and "Traceback" not in err
+
+
+def test_unknown_stack(seeded, capsys):
+    code = main(["digest", "--stack", "qa", "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown stack 'qa' (stacks: dev, prod, staging)" in err

@@ -216,3 +216,17 @@ def test_cloud_storage_down_sends_nothing(world, capsys):
     assert code == 1
     assert "slack: failed: cannot claim digest/prod/2026-11-28/slack: Cloud Storage answered 503" in err
     assert world.slack.posts == [] and world.smtp.received == []
+
+
+def test_a_token_is_never_sent_in_the_clear(world, capsys, monkeypatch):
+    monkeypatch.setenv("SLACK_API_URL", "http://slack.example.com/api")
+    code, _, err = send(capsys)
+    assert code == 2 and "must use https (http is accepted for localhost only)" in err
+    assert world.slack.posts == [] and world.gcs.requests == []
+
+
+def test_image_and_stack_from_different_commits_are_refused(world, capsys, monkeypatch):
+    monkeypatch.setenv("DIGEST_RECIPIENT_ROLES", "product_manager,team_lead")
+    code, _, err = send(capsys)
+    assert code == 2 and "deploy the image and the stack together" in err
+    assert world.smtp.received == []

@@ -85,3 +85,9 @@ def test_plain_token_in_a_stack_file_is_refused(repo):
     (problem,) = repo.problems()
     assert problem.startswith(f"{repo.at('Pulumi.prod.yaml', 'xoxb-1234-not-a-real-token')}: ")
     assert "pulumi config set --secret digestSlackBotToken" in problem and "xoxb" not in problem
+
+
+def test_plan_table_says_when_and_what(prod):
+    text = render_table.render([prod], single=True)
+    assert "digest-schedule    0 9 * * * Europe/London -> POST https://run.googleapis.com/v2/projects/" in text
+    assert "digest-job    digest --stack prod  e-mails product_manager  as errorops-digest@" in text

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..describe.sentry import alert_fires, monitor_fires, throttle_words
+from .digest_summaries import DIGEST_SUMMARIES
 from .gcp_summaries import GCP_SUMMARIES
 
 SENTRY_ALERT, SENTRY_MONITOR = "pulumi-python:dynamic/sentry:Alert", "pulumi-python:dynamic/sentry:Monitor"
@@ -54,4 +55,5 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     "pulumi-python:dynamic/sentry:Monitor": _monitor,
     "pulumi-python:dynamic/sentry:Alert": alert_summary,
     **GCP_SUMMARIES,
+    **DIGEST_SUMMARIES,
 }
