@@ -13,7 +13,7 @@ COPY requirements-digest.txt ./
 RUN pip install -r requirements-digest.txt
 
 # Run from the source tree (not installed): errorops finds alert_rules/ and Pulumi.*.yaml beside its package.
-COPY Pulumi.yaml Pulumi.prod.yaml Pulumi.staging.yaml Pulumi.dev.yaml ./
+COPY Pulumi.yaml Pulumi.*.yaml ./
 COPY alert_rules/ alert_rules/
 COPY errorops/ errorops/
 

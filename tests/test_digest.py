@@ -206,3 +206,16 @@ def test_unknown_stack(seeded, capsys):
     code = main(["digest", "--stack", "qa", "--dry-run"])
     err = capsys.readouterr().err
     assert code == 2 and "unknown stack 'qa' (stacks: dev, prod, staging)" in err
+
+
+def test_a_day_of_more_issues_than_a_page(double, capsys):
+    double.add_project(PROJECT, default_alert=False)
+    for n in range(105):
+        double.add_issue(PROJECT, f"ACF-{100 + n}", "KeyError", f"'k{n}'", [f"{DAY}T10:00:00Z"])
+    code, out, _ = digest(capsys, "--format", "json")
+    d = json.loads(out)
+    assert code == 0 and (d["total_events"], d["total_issues"], len(d["uncategorized"])) == (105, 105, 105)
+    pages = [r for r in double.requests_to("GET", f"/api/0/organizations/{ORG}/issues/")
+             if r.query["start"] == [f"{DAY}T00:00:00Z"]]
+    assert [r.query.get("cursor") for r in pages] == [None, ["0:100:0"]]
+    assert all(r.query["limit"] == ["100"] and "per_page" not in r.query for r in pages)

@@ -37,7 +37,7 @@ def test_image_requirements_are_the_projects_pins():
 def test_dockerfile_copies_what_the_command_reads_and_runs_it():
     text = (REPO_ROOT / "Dockerfile").read_text()
     copied = " ".join(re.findall(r"^COPY (.+)$", text, re.M))
-    for needed in ("requirements-digest.txt", "alert_rules/", "errorops/", "Pulumi.yaml", "Pulumi.prod.yaml"):
+    for needed in ("requirements-digest.txt", "alert_rules/", "errorops/", "Pulumi.yaml", "Pulumi.*.yaml"):
         assert needed in copied
     assert 'ENTRYPOINT ["python", "-m", "errorops"]' in text
     assert re.search(r"^USER 10001$", text, re.M)  # not root
