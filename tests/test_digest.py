@@ -22,6 +22,8 @@ def double(monkeypatch):
     monkeypatch.delenv("ERROROPS_DEBUG", raising=False)
     yield d
     assert not d.crashes, d.crashes
+    # Every answer the double made up had the shape of Sentry's published answers.
+    assert not d.digest.shape_errors, d.digest.shape_errors
     d.stop()
 
 
