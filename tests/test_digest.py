@@ -221,3 +221,13 @@ def test_a_day_of_more_issues_than_a_page(double, capsys):
              if r.query["start"] == [f"{DAY}T00:00:00Z"]]
     assert [r.query.get("cursor") for r in pages] == [None, ["0:100:0"]]
     assert all(r.query["limit"] == ["100"] and "per_page" not in r.query for r in pages)
+
+
+def test_the_shape_check_of_the_double_can_fail():
+    from errorops.sentry_api import openapi
+
+    issues = "/api/0/organizations/{organization_id_or_slug}/issues/"
+    answer = openapi.response_example("GET", issues)
+    assert openapi.response_errors("GET", issues, answer) == []
+    answer[0]["count"] = 5  # Sentry sends a string
+    assert openapi.response_errors("GET", issues, answer) == ["$.0.count: 5 is not of type 'string'"]
