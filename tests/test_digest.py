@@ -231,3 +231,19 @@ def test_the_shape_check_of_the_double_can_fail():
     assert openapi.response_errors("GET", issues, answer) == []
     answer[0]["count"] = 5  # Sentry sends a string
     assert openapi.response_errors("GET", issues, answer) == ["$.0.count: 5 is not of type 'string'"]
+
+
+def test_sections_are_data(seeded, capsys, tmp_path):
+    from conftest import make_repo
+
+    repo = make_repo(tmp_path / "repo", every_kind=True)
+    repo.edit("alert_rules/digest.yaml", "sections: [errors, new_error_types, triage, alerts, performance]",
+              "sections: [triage, errors]")
+    code = main(["digest", "--stack", "prod", "--date", DAY, "--dry-run", "--root", str(repo.root)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.index("triage agenda") < out.index("Errors of the day")
+    assert "New error types" not in out and "Performance" not in out and "Alerts that fired" not in out
+    # Only what is shown is read: no events (performance) or workflows (alerts) query.
+    assert not seeded.requests_to("GET", f"/api/0/organizations/{ORG}/events/")
+    assert not seeded.requests_to("GET", f"/api/0/organizations/{ORG}/workflows/")

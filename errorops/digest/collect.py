@@ -123,14 +123,16 @@ def _alerts(client, org: str, project_id: str, window: Window) -> tuple[dict, ..
 
 
 def collect(client, org: str, project_slug: str, spec: DigestSpec, windows: Windows) -> Collected:
+    """Only what the configured sections show is read."""
     project_id = _project_id(client, org, project_slug)
     names = tuple(t.transaction for t in spec.transactions)
+    wanted = set(spec.sections)
     return Collected(
         organization=org, project=project_slug, project_id=project_id, windows=windows,
-        issues_today=_issues(client, org, project_id, windows.today),
-        issues_day_before=_issues(client, org, project_id, windows.day_before),
-        issues_triage=_issues(client, org, project_id, windows.triage),
-        alerts=_alerts(client, org, project_id, windows.triage),
+        issues_today=_issues(client, org, project_id, windows.today) if wanted & {"errors", "new_error_types"} else (),
+        issues_day_before=_issues(client, org, project_id, windows.day_before) if "errors" in wanted else (),
+        issues_triage=_issues(client, org, project_id, windows.triage) if "triage" in wanted else (),
+        alerts=_alerts(client, org, project_id, windows.triage) if "alerts" in wanted else (),
         performance={key: _perf(client, org, project_id, getattr(windows, key), names)
-                     for key in ("today", "day_before", "week_before")},
+                     for key in ("today", "day_before", "week_before")} if "performance" in wanted else {},
     )

@@ -99,6 +99,8 @@ class Digest:
     triage: tuple[IssueLine, ...]
     alerts: tuple[AlertLine, ...]
     performance: tuple[Metric, ...]
+    # The sections shown, in order (alert_rules/digest.yaml `sections`).
+    sections: tuple[str, ...] = ("errors", "new_error_types", "triage", "alerts", "performance")
 
     @property
     def empty(self) -> bool:
@@ -246,5 +248,6 @@ def build_digest(model: Model, spec: DigestSpec, environment: str, collected: Co
         new_types=_new_types(today, collected),
         triage_hours=spec.triage_hours, triage_levels=spec.triage_levels, triage=tuple(agenda),
         alerts=tuple(AlertLine(str(a.get("name")), str(a.get("lastTriggered"))) for a in collected.alerts),
-        performance=_performance(spec, collected),
+        performance=_performance(spec, collected) if collected.performance else (),
+        sections=spec.sections,
     )

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from .types import At, Model, _at
 
 
+# Every section of the digest, in its default order.
+SECTIONS = ("errors", "new_error_types", "triage", "alerts", "performance")
+
+
 @dataclass(frozen=True)
 class KeyTransaction:
     id: str
@@ -35,6 +39,7 @@ class DigestSpec:
     subject: str
     attempts: int
     backoff_seconds: float
+    sections: tuple[str, ...] = SECTIONS
     at: At = _at()
 
     @property
@@ -74,5 +79,6 @@ def digest_spec(model: Model) -> DigestSpec | None:
         subject=d["email"]["subject"],
         attempts=d["delivery"]["attempts"],
         backoff_seconds=float(d["delivery"].get("backoff_seconds", 2)),
+        sections=tuple(d.get("sections", SECTIONS)),
         at=at,
     )
