@@ -20,7 +20,7 @@ from urllib.parse import quote
 import httpx
 
 from . import AlreadyClaimed, DeliveryError
-from .slack import _tls, require_safe_url
+from .slack import require_safe_url, tls_context
 
 DEFAULT_BASE_URL = "https://storage.googleapis.com"
 SCOPE = "https://www.googleapis.com/auth/devstorage.read_write"
@@ -51,7 +51,7 @@ class GcsOnce:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            with httpx.Client(timeout=self._timeout, verify=_tls()) as http:
+            with httpx.Client(timeout=self._timeout, verify=tls_context()) as http:
                 return http.request(method, url, headers=headers, **kw)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Cloud Storage: {type(exc).__name__}: {exc}", retryable=True) from None

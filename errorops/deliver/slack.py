@@ -43,7 +43,7 @@ def require_safe_url(url: str, what: str) -> None:
 
 
 @functools.cache
-def _tls() -> ssl.SSLContext:
+def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
@@ -62,7 +62,7 @@ class SlackTarget:
         body = {"channel": self.channel_id, "text": message.subject, "blocks": message.blocks,
                 "unfurl_links": False, "unfurl_media": False}
         try:
-            with httpx.Client(timeout=self.timeout, verify=_tls()) as http:
+            with httpx.Client(timeout=self.timeout, verify=tls_context()) as http:
                 response = http.post(f"{self.api_url.rstrip('/')}/chat.postMessage", json=body,
                                      headers={"Authorization": f"Bearer {self.token}"})
         except httpx.HTTPError as exc:
