@@ -98,6 +98,8 @@ class SlackDouble:
     posts: list = field(default_factory=list)
     # Answers to give before the normal ones: (http status, body, headers).
     queued: list = field(default_factory=list)
+    # Seconds to wait before answering (a slow Slack).
+    delay: float = 0.0
 
     def start(self):
         self._server = _Server(_Handler)
@@ -115,6 +117,9 @@ class SlackDouble:
     def handle(self, method, path, headers, raw):
         if method != "POST" or urlsplit(path).path != "/api/chat.postMessage":
             return 404, {"ok": False, "error": "unknown_method"}, {}
+        if self.delay:
+            import time
+            time.sleep(self.delay)
         if self.queued:
             return self.queued.pop(0)
         if headers.get("Authorization") != f"Bearer {self.token}":

@@ -35,7 +35,7 @@ def world(monkeypatch, tmp_path):
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("ERROROPS_DEBUG", raising=False)
     waits: list[float] = []
-    monkeypatch.setattr("errorops.deliver.time.sleep", waits.append)
+    monkeypatch.setattr("errorops.deliver._sleep", waits.append)
     yield type("World", (), {"sentry": sentry, "slack": slack, "gcs": gcs, "smtp": smtp, "waits": waits})
     smtp.stop()
     slack.stop()
@@ -230,3 +230,14 @@ def test_image_and_stack_from_different_commits_are_refused(world, capsys, monke
     code, _, err = send(capsys)
     assert code == 2 and "deploy the image and the stack together" in err
     assert world.smtp.received == []
+
+
+def test_no_answer_from_slack_is_not_posted_again(world):
+    from errorops.deliver import DeliveryError, Message
+    from errorops.deliver.slack import SlackTarget
+
+    world.slack.delay = 0.5
+    target = SlackTarget(world.slack.token, "C0DIGEST01", world.slack.api_url, timeout=0.1)
+    with pytest.raises(DeliveryError) as failed:
+        target.send(Message("subject", "text", "<p>html</p>", [{"type": "divider"}]))
+    assert not failed.value.retryable and "it may have been posted" in str(failed.value)

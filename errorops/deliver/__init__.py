@@ -72,6 +72,8 @@ class Outcome:
 
 
 MAX_WAIT = 60.0
+# Looked up at each call, so that a test can replace the waits of delivery alone.
+_sleep = time.sleep
 
 
 def _send_with_retries(target: Target, message: Message, attempts: int, backoff: float,
@@ -93,7 +95,7 @@ def _send_with_retries(target: Target, message: Message, attempts: int, backoff:
 
 def deliver(message: Message, targets: Sequence[Target], once: Once, key: str, *, attempts: int = 3,
             backoff: float = 2.0, sleep: Callable[[float], None] | None = None) -> list[Outcome]:
-    sleep = sleep or time.sleep
+    sleep = sleep or _sleep
     outcomes = []
     for target in targets:
         marker = f"{key}/{target.name}"

@@ -65,9 +65,14 @@ class SlackTarget:
             with httpx.Client(timeout=self.timeout, verify=tls_context()) as http:
                 response = http.post(f"{self.api_url.rstrip('/')}/chat.postMessage", json=body,
                                      headers={"Authorization": f"Bearer {self.token}"})
-        except httpx.HTTPError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            # Never reached Slack: trying again cannot post twice.
             raise DeliveryError(f"Slack: could not reach chat.postMessage: {type(exc).__name__}: {exc}",
                                 retryable=True) from None
+        except httpx.HTTPError as exc:
+            # Sent, but no answer: Slack may have posted it, and a retry would post it twice.
+            raise DeliveryError(f"Slack: no answer from chat.postMessage ({type(exc).__name__}: {exc}); it may "
+                                "have been posted: check the channel before sending again", retryable=False) from None
         if response.status_code == 429:
             try:
                 wait = float(response.headers.get("Retry-After", ""))
