@@ -91,3 +91,19 @@ def test_plan_table_says_when_and_what(prod):
     text = render_table.render([prod], single=True)
     assert "digest-schedule    0 9 * * * Europe/London -> POST https://run.googleapis.com/v2/projects/" in text
     assert "digest-job    digest --stack prod  e-mails product_manager  as errorops-digest@" in text
+
+
+def test_payloads_are_pure_functions_of_the_model():
+    import dataclasses
+
+    from errorops.declare import digest_payloads as payloads
+    from errorops.model.digest import digest_spec
+
+    spec = digest_spec(model())
+    assert payloads.cron(spec) == "0 9 * * *"
+    assert payloads.cron(dataclasses.replace(spec, time="08:30")) == "30 8 * * *"
+    n = payloads.names("prod", "ai-content-factory-prod")
+    assert (n.job_account, n.invoker_account, n.bucket) == (
+        "errorops-digest", "errorops-digest-run", "ai-content-factory-prod-errorops-digest")
+    # Service account ids are 6 to 30 characters of [a-z0-9-] (IAM), bucket names at most 63.
+    assert all(6 <= len(a) <= 30 for a in (n.job_account, n.invoker_account)) and len(n.bucket) <= 63

@@ -11,7 +11,6 @@ Secret values come from Pulumi secret config and reach Secret Manager as secret 
 from __future__ import annotations
 
 import json
-
 import warnings
 
 import pulumi
@@ -105,7 +104,7 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
         return {"schedule": None, "job": None, "registry": registry, "bucket": bucket}
     alerts = next(c for c in model.slack_channels if c.id == spec.slack_channel)
     plain = payloads.plain_env(
-        settings.stack, config.get("smtpHost") or "", config.get_int("smtpPort") or 587, config.get("smtpUser") or "",
+        config.get("smtpHost") or "", config.get_int("smtpPort") or 587, config.get("smtpUser") or "",
         config.get("smtpFrom") or "", settings.slack_channel_ids.get(alerts.id) or "", spec.email_recipients,
         pulumi.Config("sentry").get("baseUrl"))
     job = gcp.cloudrunv2.Job(

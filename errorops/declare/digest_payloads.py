@@ -50,7 +50,7 @@ def run_uri(gcp_project: str, region: str, job: str = JOB_NAME) -> str:
     return f"https://run.googleapis.com/v2/projects/{gcp_project}/locations/{region}/jobs/{job}:run"
 
 
-def plain_env(stack: str, smtp_host: str, smtp_port: int, smtp_user: str, smtp_from: str, slack_channel_id: str,
+def plain_env(smtp_host: str, smtp_port: int, smtp_user: str, smtp_from: str, slack_channel_id: str,
               recipient_roles: tuple[str, ...], sentry_base_url: str | None) -> list[dict]:
     """The job's plain (non-secret) environment; secrets come from Secret Manager (SECRETS)."""
     env = {
