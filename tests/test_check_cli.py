@@ -79,7 +79,7 @@ def test_shipped_configuration_passes_through_the_real_cli():
     assert done.returncode == 0, done.stdout + done.stderr
     summary = done.stdout.splitlines()[-1]
     assert summary.startswith("errorops check: prod (") and "staging (" in summary and "dev (" in summary
-    assert "11 policies: 0 mandatory" in summary
+    assert "12 policies: 0 mandatory" in summary
 
 
 def test_usage_errors_exit_2(capsys):

@@ -140,7 +140,9 @@ def _identity(type_: str, inputs: dict, logical: str) -> tuple:
     """
     named = next((inputs[k] for k in NAMING if inputs.get(k)), None)
     named = named or (inputs.get("payload") or {}).get("name") or f"<{logical}>"
-    return (type_, inputs.get("organization"), inputs.get("project"), inputs.get("service"), named)
+    # A bucket's IAM member has no project of its own: the (globally unique) bucket scopes it.
+    return (type_, inputs.get("organization"), inputs.get("project") or inputs.get("bucket"), inputs.get("service"),
+            named)
 
 
 def _is_cloud_resource(type_: str) -> bool:

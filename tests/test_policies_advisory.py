@@ -12,7 +12,8 @@ from errorops.check.run import UNKNOWN
 THRESHOLDS = policy_named("sane-thresholds")
 OWNER = policy_named("named-owner")
 MANDATORY = {"sentry-alert-routing", "sentry-github-issues", "gcp-alert-routing", "protected-in-prod", "log-retention",
-             "credentials-are-secrets", "no-personal-data", "gcp-policy-documentation", "dev-never-pages"}
+             "credentials-are-secrets", "digest-job-secrets", "no-personal-data", "gcp-policy-documentation",
+             "dev-never-pages"}
 
 
 def check(policy, resource, stack: str = "prod") -> list[str]:

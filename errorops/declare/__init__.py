@@ -5,6 +5,8 @@ from __future__ import annotations
 import pulumi
 
 from ..model.types import Model
+from ..model.digest import digest_spec
+from .digest_job import declare_digest_job
 from .gcp_monitoring import declare_gcp_monitoring
 from .pagerduty import declare_escalation_policies
 from .sentry_alerts import declare_sentry_alerts
@@ -19,6 +21,7 @@ def declare_stack(model: Model) -> None:
     alerts = declare_sentry_alerts(model, settings, org)
     escalations = declare_escalation_policies(model, settings)
     declare_gcp_monitoring(model, settings)
+    digest = declare_digest_job(model, settings)
 
     pulumi.export("environment", env.id)
     pulumi.export("sentry_project", org.project.slug)
@@ -28,6 +31,9 @@ def declare_stack(model: Model) -> None:
     pulumi.export("slack_integration_id", org.slack_integration_id)
     pulumi.export("teams", sorted(t.id for t in model.teams) if settings.owns_organization else [])
     pulumi.export("sentry_alerts", sorted(alerts))
+    pulumi.export("digest", "not scheduled in this environment (alert_rules/digest.yaml)" if digest is None
+                  else "waits for its image (errorops:digestImage)" if digest["job"] is None
+                  else f"daily at {digest_spec(model).time} {digest_spec(model).time_zone}")
     pulumi.export(
         "pagerduty",
         f"escalation policies: {', '.join(sorted(escalations))}" if settings.pagerduty

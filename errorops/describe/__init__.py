@@ -9,16 +9,18 @@ base.py       the describer of a resource type: title, table line, summary, chan
 sentry.py     Sentry monitors, alerts, projects, teams, keys
 gcp.py        Google Cloud alert policies and the resources around them
 pagerduty.py  PagerDuty escalation policies
+digest.py     the daily digest's scheduler, job, secrets, registry
 """
 
 from __future__ import annotations
 
 from .base import Describer
+from .digest import DESCRIBERS as _DIGEST
 from .gcp import DESCRIBERS as _GCP
 from .pagerduty import DESCRIBERS as _PAGERDUTY
 from .sentry import DESCRIBERS as _SENTRY
 
-_DESCRIBERS: dict[str, Describer] = {**_SENTRY, **_GCP, **_PAGERDUTY}
+_DESCRIBERS: dict[str, Describer] = {**_SENTRY, **_GCP, **_PAGERDUTY, **_DIGEST}
 _GENERIC = Describer()
 
 

@@ -76,3 +76,14 @@ def toggled(ex: Explained, old: Any, new: Any, path: tuple[Any, ...], on: str, o
         return []
     ex.take_under(*path)
     return [say(on if b else off)]
+
+
+class Named(Describer):
+    """A resource with a reviewer's name and, optionally, a table line of its own; its
+    changes are listed leaf by leaf."""
+
+    def __init__(self, kind: str, line: Callable[[dict[str, Any]], str] | None = None, rank: int = 3):
+        self.kind, self.rank, self._line = kind, rank, line
+
+    def line(self, inputs: dict[str, Any], feeder: dict[str, Any] | None = None) -> str:
+        return self._line(inputs) if self._line else pairs(inputs)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .base import Describer, scalar, toggled
+from .base import Describer, Named, scalar, toggled
 from .changes import Explained, generic, leaf_changes
 from .roles import Roles
 from .routes import as_words, gcp_routes, route_list, route_sentences
@@ -340,24 +340,14 @@ def metric_ready(i: dict[str, Any]) -> str:
             f"at most {i.get('timeout_seconds')} s")
 
 
-class _Line(Describer):
-    """A resource described by its table line alone; its changes are listed leaf by leaf."""
-
-    def __init__(self, kind: str, line: Any, rank: int = 3):
-        self.kind, self.rank, self._line = kind, rank, line
-
-    def line(self, inputs: dict[str, Any], feeder: dict[str, Any] | None = None) -> str:
-        return str(self._line(inputs))
-
-
 DESCRIBERS: dict[str, Describer] = {
     GCP_POLICY: PolicyWords(),
-    "pulumi-python:dynamic/gcp:MetricReady": _Line("GCP metric wait", metric_ready),
-    "gcp:monitoring/notificationChannel:NotificationChannel": _Line("GCP notification channel", notification_channel, 2),
-    "gcp:logging/metric:Metric": _Line("GCP log-based metric", log_metric),
-    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": _Line("GCP uptime check", uptime_check),
-    "gcp:logging/projectBucketConfig:ProjectBucketConfig": _Line("GCP log bucket", log_bucket),
-    "gcp:monitoring/dashboard:Dashboard": _Line("GCP dashboard", dashboard),
-    "gcp:monitoring/genericService:GenericService": _Line("GCP monitored service", generic_service),
-    "gcp:monitoring/slo:Slo": _Line("GCP SLO", slo),
+    "pulumi-python:dynamic/gcp:MetricReady": Named("GCP metric wait", metric_ready),
+    "gcp:monitoring/notificationChannel:NotificationChannel": Named("GCP notification channel", notification_channel, 2),
+    "gcp:logging/metric:Metric": Named("GCP log-based metric", log_metric),
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": Named("GCP uptime check", uptime_check),
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": Named("GCP log bucket", log_bucket),
+    "gcp:monitoring/dashboard:Dashboard": Named("GCP dashboard", dashboard),
+    "gcp:monitoring/genericService:GenericService": Named("GCP monitored service", generic_service),
+    "gcp:monitoring/slo:Slo": Named("GCP SLO", slo),
 }

@@ -131,9 +131,12 @@ class SentryClient:
     def delete(self, path: str, *, resource: str = "") -> None:
         self.request("DELETE", path, resource=resource)
 
-    def paginate(self, path: str, params: dict[str, Any] | None = None, *, resource: str = "") -> Iterator[Any]:
-        """Every item of a list endpoint, following Link rel="next" while results="true"."""
-        params = {"per_page": 100, **(params or {})}
+    def paginate(self, path: str, params: dict[str, Any] | None = None, *, resource: str = "",
+                 page_size_param: str = "per_page") -> Iterator[Any]:
+        """Every item of a list endpoint, following Link rel="next" while results="true".
+
+        ``page_size_param``: the issues listing takes ``limit`` where others take ``per_page``."""
+        params = {page_size_param: 100, **(params or {})}
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
             response = self.request("GET", path, params=params, resource=resource)

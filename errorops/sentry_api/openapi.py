@@ -139,3 +139,33 @@ def _original_path(body: Any, converted_path: Iterable[str | int]) -> tuple[str 
             node = node[part]
         path.append(part)
     return tuple(path)
+
+
+def response_errors(method: str, path_template: str, answer: Any, status: str = "200") -> list[str]:
+    """Violations of the operation's published response schema (for the test doubles: an answer
+    they make up must have the shape Sentry's answers have)."""
+    validator = _response_validator(method.lower(), path_template, status)
+    if validator is None:
+        return []
+    return sorted(f"$.{'.'.join(map(str, e.absolute_path))}: {_shorten(e.message)}" for e in validator.iter_errors(answer))
+
+
+def query_parameters(method: str, path_template: str) -> frozenset[str]:
+    """The query parameters the operation declares."""
+    operation = spec()["paths"][path_template][method.lower()]
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
+
+
+def response_example(method: str, path_template: str, status: str = "200") -> Any:
+    """The first example answer Sentry publishes for the operation (a template for doubles)."""
+    content = spec()["paths"][path_template][method.lower()]["responses"][status]["content"]["application/json"]
+    return copy.deepcopy(next(iter(content["examples"].values()))["value"])
+
+
+@functools.cache
+def _response_validator(method: str, path_template: str, status: str) -> jsonschema.Draft4Validator | None:
+    response = spec()["paths"][path_template][method.lower()].get("responses", {}).get(status, {})
+    schema = response.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return None
+    return jsonschema.Draft4Validator(_with_nullable(copy.deepcopy(schema)))

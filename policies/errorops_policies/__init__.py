@@ -11,7 +11,7 @@ from pulumi_policy import (
     EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy,
 )
 
-from . import advisory, credentials, monitoring, personal_data, protection, routing
+from . import advisory, credentials, digest, monitoring, personal_data, protection, routing
 
 PACK_NAME = "errorops-process"
 
@@ -67,6 +67,13 @@ def all_policies() -> list:
             name="credentials-are-secrets",
             description="No credential in plain text: tokens, keys, passwords and sensitive labels are secrets.",
             validate=credentials.validate_credentials,
+            enforcement_level=MANDATORY,
+        ),
+        ResourceValidationPolicy(
+            name="digest-job-secrets",
+            description="The digest job reads its tokens, password and recipients from Secret Manager (never as "
+                        "plain values), and every secret version's data is a Pulumi secret.",
+            validate=digest.validate_job_secrets,
             enforcement_level=MANDATORY,
         ),
         ResourceValidationPolicy(

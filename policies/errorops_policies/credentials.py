@@ -37,6 +37,8 @@ def validate_credentials(args, report_violation) -> None:
     for path, value in walk(props):
         if not path or isinstance(path[-1], int) or _norm(path[-1]) not in CREDENTIAL_KEYS:
             continue
+        if "secretKeyRef" in path:
+            continue  # the name of a Secret Manager secret, not its value (digest-job-secrets checks these)
         if _present(value) and not is_secret(value):
             found.append(dotted(path))
     if args.resource_type == GCP_CHANNEL:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from errorops.sentry_api import openapi
 
 from .contract import OrgState, drf_errors, refusals
+from .digest_data import ROUTES as DIGEST_ROUTES, DigestData, DigestRoutes
 
 ORG = "/api/0/organizations/{organization_id_or_slug}"
 ROUTES = [
@@ -27,6 +28,7 @@ ROUTES = [
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/workflows/$"), f"{ORG}/workflows/", "workflows"),
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/workflows/(?P<id>[^/]+)/$"),
      f"{ORG}/workflows/{{workflow_id}}/", "workflow"),
+    *DIGEST_ROUTES,
 ]
 # Which contract rules (tests/sentry_double/contract) each body kind must pass.
 CONTRACT = {"project_detectors": "detector", "detector": "detector", "workflows": "workflow", "workflow": "workflow"}
@@ -69,7 +71,7 @@ class _Faults:
     retired: list[_Retired] = field(default_factory=list)
 
 
-class SentryDouble:
+class SentryDouble(DigestRoutes):
     """In-memory Sentry for one organization. Start it, point a client at `base_url`."""
 
     def __init__(self, token: str = "sntryu_double_0123456789abcdef", organization: str = "acme"):
@@ -79,6 +81,8 @@ class SentryDouble:
         self.detectors: dict[str, dict] = {}
         self.workflows: dict[str, dict] = {}
         self.requests: list[Recorded] = []
+        # Issues and spans for the digest's reads (tests/sentry_double/digest_data.py).
+        self.digest = DigestData()
         self.crashes: list[str] = []
         # The organisation as Sentry's validators see it, and each refusal given (rule id, message).
         self.state = OrgState(scopes=set(ALL_SCOPES))

@@ -6,7 +6,8 @@ be unique, files that must agree with each other.
 """
 
 from ...problems import found_by
-from . import config_keys, known_references, process_numbers, process_rules, sentry_rules, stack_config_types, stack_files, unique_ids
+from . import config_keys, digest_refs, known_references, process_numbers, process_rules, sentry_rules
+from . import stack_config_types, stack_files, unique_ids
 from . import (
     gcp_condition_count, gcp_config_keys, gcp_documentation, gcp_durations, gcp_environments, gcp_expressions,
     gcp_links, gcp_log_metric_labels, gcp_project_scope, gcp_references, gcp_routes, gcp_unique_ids, gcp_user_labels,
@@ -17,6 +18,8 @@ RULES = (unique_ids, known_references, config_keys, stack_files, stack_config_ty
 RULES += (gcp_unique_ids, gcp_environments, gcp_references, gcp_routes, gcp_config_keys, gcp_durations,
           gcp_condition_count, gcp_user_labels, gcp_expressions, gcp_project_scope, gcp_log_metric_labels, gcp_links,
           gcp_documentation, process_numbers)
+# The daily digest (alert_rules/digest.yaml); does nothing where that file is absent.
+RULES += (digest_refs,)
 
 
 def rule_id(rule) -> str:
