@@ -288,3 +288,18 @@ def test_an_iam_protected_service_gets_an_authenticated_uptime_check(tmp_path):
     check = resources(plan_stack(copy, stack), "UptimeCheckConfig")["health"]
     assert check["httpCheck"]["serviceAgentAuthentication"] == {"type": "OIDC_TOKEN"}
     assert "serviceAgentAuthentication" not in resources(plan("prod"), "UptimeCheckConfig")["health"]["httpCheck"]
+
+
+def test_every_condition_source_has_one_entry_in_each_table():
+    # Adding a source: the model's table, the payload builder, the documentation, the schema.
+    import json
+
+    from errorops.declare.gcp_payloads import CONDITIONS
+    from errorops.model.gcp_render import EXPLAIN
+    from errorops.model.gcp_sources import SOURCES
+    from errorops.pipeline import REPO_ROOT
+
+    schema = json.loads((REPO_ROOT / "errorops/schemas/gcp_monitoring.schema.json").read_text("utf-8"))
+    conditions = schema["properties"]["alert_policies"]["items"]["properties"]["conditions"]["items"]
+    in_schema = {branch["required"][0] for branch in conditions["oneOf"]}
+    assert set(SOURCES) == set(CONDITIONS) == set(EXPLAIN) == in_schema

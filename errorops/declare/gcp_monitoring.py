@@ -3,7 +3,8 @@
 Declares the `_Default` log bucket's retention (always), and from
 alert_rules/gcp_monitoring.yaml: notification channels, log-based metrics, the
 uptime check, the Cloud Run service and its SLO, the alert policies and the
-review dashboard. Every string sent to Google comes from errorops.model.gcp_render.
+review dashboard. What each is sent is built in declare/gcp_payloads.py (every
+string from errorops.model.gcp_render); the stack's config comes from settings.py.
 
 Secrets: the Slack token and PagerDuty key are read with require_secret and go
 only into ``sensitive_labels``; recipients' addresses are secret config too. The
@@ -13,10 +14,9 @@ outputs holding them are marked secret (additional_secret_outputs).
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
@@ -28,11 +28,10 @@ with warnings.catch_warnings():
 
 from ..gcp_api.metric_ready import MetricReady
 from ..model import gcp_render as render
-from ..model.gcp import AlertPolicySpec, Condition, GcpChannel, GcpMonitoring, duration_seconds
+from ..model.gcp import GcpChannel, GcpMonitoring, duration_seconds
 from ..model.types import Model
+from . import gcp_payloads as payloads
 from .settings import StackSettings
-
-COMPARISON = {"gt": "COMPARISON_GT", "lt": "COMPARISON_LT"}
 
 
 @dataclass
@@ -46,12 +45,6 @@ class GcpResources:
     slos: dict[str, gcp.monitoring.Slo] = field(default_factory=dict)
     policies: dict[str, gcp.monitoring.AlertPolicy] = field(default_factory=dict)
     dashboard: gcp.monitoring.Dashboard | None = None
-
-
-def _prom_name(text: str) -> str:
-    """A valid Prometheus label name (alert_rule, rule_group)."""
-    name = re.sub(r"[^a-zA-Z0-9_]", "_", text)
-    return name if re.match(r"[a-zA-Z_]", name) else f"_{name}"
 
 
 def declare_log_retention(settings: StackSettings) -> gcp.logging.ProjectBucketConfig:
@@ -72,13 +65,12 @@ def declare_log_retention(settings: StackSettings) -> gcp.logging.ProjectBucketC
 class _Stack:
     """Declares the gcp_monitoring resources of one stack."""
 
-    def __init__(self, model: Model, settings: StackSettings, resources: GcpResources):
+    def __init__(self, model: Model, gcp: GcpMonitoring, settings: StackSettings, resources: GcpResources):
         self.model = model
-        self.gcp: GcpMonitoring = model.gcp
+        self.gcp = gcp
         self.settings = settings
         self.env = settings.environment
         self.project = settings.gcp_project
-        self.config = pulumi.Config(model.project_name)
         self.res = resources
         gcp_env = self.gcp.environment(self.env.id)
         if gcp_env is None:
@@ -86,11 +78,25 @@ class _Stack:
         self.gcp_env = dataclasses.replace(gcp_env, project=self.project)  # every query is scoped to it
         self.ctx = render.StackContext(self.env, self.gcp_env, model.organization.slug, self.project)
         self.labels = {"environment": self.env.id, "managed_by": "errorops"}
+        self.refs = payloads.Refs(
+            self.project,
+            log_metric_name=lambda m: self.res.log_metrics[m].name,
+            uptime_check_id=lambda c: self.res.uptime_checks[c].uptime_check_id,
+            slo_name=self.slo_name,
+        )
+
+    def _require(self, values: dict[str, Any], key: str, what: str) -> Any:
+        value = values.get(key)
+        if value is None:
+            secret = "--secret " if values is self.settings.gcp_secrets else ""
+            raise pulumi.RunError(f"stack '{self.settings.stack}' needs {self.model.project_name}:{key} ({what}); "
+                                  f"set it with: pulumi config set {secret}{key} ...")
+        return value
 
     # -- channels --
 
     def _enabled(self, ch: GcpChannel) -> bool:
-        return bool(self.config.get_bool(ch.enabled_config)) if ch.enabled_config else True
+        return self.settings.gcp_switches.get(ch.enabled_config, False) if ch.enabled_config else True
 
     def channels(self) -> None:
         needed: set[str] = set()
@@ -107,13 +113,15 @@ class _Stack:
             return gcp.monitoring.NotificationChannel(
                 ch.id, type="slack", display_name=f"Slack {slack.name} ({self.env.id})",
                 labels={"channel_name": slack.name},
-                sensitive_labels={"auth_token": self.config.require_secret(ch.auth_token_config)},
+                sensitive_labels={"auth_token": self._require(self.settings.gcp_secrets, str(ch.auth_token_config),
+                                                              "the Slack token of Cloud Monitoring")},
                 opts=pulumi.ResourceOptions(additional_secret_outputs=["sensitive_labels"]), **common,
             )
         if ch.type == "pagerduty":
             return gcp.monitoring.NotificationChannel(
                 ch.id, type="pagerduty", display_name=f"PagerDuty ({self.env.id})",
-                sensitive_labels={"service_key": self.config.require_secret(ch.service_key_config)},
+                sensitive_labels={"service_key": self._require(self.settings.gcp_secrets, str(ch.service_key_config),
+                                                               "the PagerDuty service key")},
                 opts=pulumi.ResourceOptions(additional_secret_outputs=["sensitive_labels"]), **common,
             )
         recipient = next(r for r in self.model.recipients if r.id == ch.recipient)
@@ -134,24 +142,10 @@ class _Stack:
 
     def log_metrics(self) -> None:
         for metric in self.gcp.log_metrics:
-            self.res.log_metrics[metric.id] = gcp.logging.Metric(
-                metric.id,
-                project=self.project,
-                name=metric.id,
-                description=metric.description,
-                filter=render.log_metric_filter(self.gcp, metric.id, self.gcp_env),
-                metric_descriptor={
-                    "metric_kind": "DELTA", "value_type": "DISTRIBUTION" if metric.distribution else "INT64",
-                    "unit": metric.distribution.unit if metric.distribution else "1",
-                    "display_name": metric.id.replace("_", " "),
-                    "labels": [{"key": l.key, "value_type": "STRING", "description": l.description} for l in metric.labels],
-                },
-                label_extractors={l.key: f"EXTRACT({l.field})" for l in metric.labels},
-                **self._distribution(metric),
-            )
+            created = self.res.log_metrics[metric.id] = gcp.logging.Metric(
+                metric.id, project=self.project, **payloads.log_metric_args(self.gcp, metric, self.gcp_env))
             wait = self.gcp.metric_propagation
             if wait is not None:
-                created = self.res.log_metrics[metric.id]
                 self.res.metrics_ready[metric.id] = MetricReady(
                     f"{metric.id}-ready", project=self.project,
                     metric_type=created.name.apply(lambda n: render.LOG_METRIC_PREFIX + n),
@@ -159,37 +153,12 @@ class _Stack:
                     opts=pulumi.ResourceOptions(depends_on=[created]),
                 )
 
-    @staticmethod
-    def _distribution(metric) -> dict:
-        d = metric.distribution
-        if d is None:
-            return {}
-        return {"value_extractor": f"EXTRACT({d.field})", "bucket_options": {"exponential_buckets": {
-            "num_finite_buckets": d.bucket_count, "growth_factor": d.growth_factor, "scale": d.scale}}}
-
     def uptime_checks(self) -> None:
         for check in self.gcp.uptime_checks:
+            host = self._require(self.settings.gcp_hosts, check.host_config, f"the host uptime check '{check.id}' calls")
             self.res.uptime_checks[check.id] = gcp.monitoring.UptimeCheckConfig(
-                check.id,
-                project=self.project,
-                display_name=f"{check.title} ({self.env.id})",
-                period=render.seconds(check.period),
-                timeout=check.timeout,
-                http_check={
-                    "path": check.path, "port": 443, "use_ssl": True, "validate_ssl": True,
-                    "request_method": "GET",
-                    "accepted_response_status_codes": [{"status_class": "STATUS_CLASS_2XX"}],
-                    # A Cloud Run service that requires IAM answers 403 to an anonymous check.
-                    **({"service_agent_authentication": {"type": "OIDC_TOKEN"}} if check.authenticated else {}),
-                },
-                monitored_resource={
-                    "type": "uptime_url",
-                    "labels": {"project_id": self.project, "host": self.config.require(check.host_config)},
-                },
-                selected_regions=list(check.regions),
-                checker_type="STATIC_IP_CHECKERS",
-                user_labels=self.labels,
-            )
+                check.id, project=self.project, user_labels=self.labels,
+                **payloads.uptime_check_args(check, self.env.id, self.project, host))
 
     def slos(self) -> None:
         if not self.gcp.slos:
@@ -226,63 +195,14 @@ class _Stack:
 
     # -- alert policies --
 
-    def _condition(self, policy: AlertPolicySpec, cond: Condition) -> dict:
-        common = {"comparison": COMPARISON[cond.comparison], "threshold_value": cond.threshold,
-                  "duration": render.seconds(cond.duration), "trigger": {"count": 1}}
-        if cond.source == "query":
-            query = self.gcp.query(cond.ref)
-            if query.promql is not None:
-                return {"display_name": cond.title, "condition_prometheus_query_language": {
-                    "query": render.promql_condition(self.gcp, cond, self.gcp_env),
-                    "duration": render.seconds(cond.duration), "evaluation_interval": "60s",
-                    "rule_group": _prom_name(policy.id), "alert_rule": _prom_name(cond.ref),
-                }}
-            aggregation = {"alignment_period": render.seconds(cond.window), "per_series_aligner": query.aligner}
-            if query.reducer:
-                aggregation.update(cross_series_reducer=query.reducer, group_by_fields=list(query.group_by))
-            return {"display_name": cond.title, "condition_threshold": {
-                "filter": render.metric_filter(self.gcp, cond.ref, self.gcp_env), "aggregations": [aggregation],
-                **common}}
-        if cond.source == "log_metric":
-            series = self.res.log_metrics[cond.ref].name.apply(
-                lambda n: render.log_metric_series(n, self.project, cond.labels))
-            return {"display_name": cond.title, "condition_threshold": {
-                "filter": series,
-                "aggregations": [{"alignment_period": render.seconds(cond.window), "per_series_aligner": "ALIGN_DELTA",
-                                  "cross_series_reducer": "REDUCE_SUM"}],
-                **common}}
-        if cond.source == "uptime_check":
-            check_id = self.res.uptime_checks[cond.ref].uptime_check_id
-            return {"display_name": cond.title, "condition_threshold": {
-                "filter": check_id.apply(
-                    lambda i: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed" '
-                              f'AND resource.type="uptime_url" AND resource.label.project_id="{self.project}" '
-                              f'AND metric.label.check_id="{i}"'),
-                "aggregations": [{"alignment_period": render.seconds(cond.window), "per_series_aligner": "ALIGN_NEXT_OLDER",
-                                  "cross_series_reducer": "REDUCE_COUNT_FALSE", "group_by_fields": ["resource.label.*"]}],
-                **common}}
-        lookback = render.seconds(cond.window)
-        return {"display_name": cond.title, "condition_threshold": {
-            "filter": self.slo_name(cond.ref).apply(lambda n: f'select_slo_burn_rate("{n}", "{lookback}")'),
-            **common}}
-
     def policies(self) -> None:
         for policy in self.gcp.policies:
             level = self.model.severity(policy.severity)
             channel_ids = render.channel_ids(self.gcp, level.routes_in(self.env), self._enabled)
             names = [self.res.channels[c].name for c in channel_ids]
-            strategy: dict = {"auto_close": f"{render.auto_close_seconds(level)}s"}
-            if names:
-                strategy.update(
-                    notification_prompts=["OPENED", "CLOSED"],
-                    notification_channel_strategies=[{"notification_channel_names": names,
-                                                      "renotify_interval": f"{render.renotify_seconds(level)}s"}],
-                )
             subject, content = render.documentation(self.model, policy, self.ctx)
             # First deploy: a policy on a new log-based metric is created only once Google can find it.
-            used = {c.ref for c in policy.conditions if c.source == "log_metric"}
-            used.update(m for c in policy.conditions if c.source == "query" for m in render.log_metrics_in_query(self.gcp, c.ref))
-            waits = sorted(used & set(self.res.metrics_ready))
+            waits = sorted(payloads.log_metrics_read(self.gcp, policy) & set(self.res.metrics_ready))
             self.res.policies[policy.id] = gcp.monitoring.AlertPolicy(
                 policy.id,
                 project=self.project,
@@ -290,9 +210,9 @@ class _Stack:
                 combiner="OR",
                 enabled=True,
                 severity=self.gcp.cloud_severity[level.id],
-                conditions=[self._condition(policy, c) for c in policy.conditions],
+                conditions=[payloads.condition(self.gcp, self.gcp_env, policy, c, self.refs) for c in policy.conditions],
                 notification_channels=names,
-                alert_strategy=strategy,
+                alert_strategy=payloads.alert_strategy(level, names),
                 user_labels=render.user_labels(policy, self.env),
                 documentation={
                     "subject": subject, "content": content, "mime_type": "text/markdown",
@@ -310,30 +230,7 @@ class _Stack:
         names = {m: r.name for m, r in self.res.log_metrics.items()}
 
         def build(metric_names: dict[str, str]) -> str:
-            tiles = []
-            for n, widget in enumerate(spec.widgets):
-                if widget.source == "query" and self.gcp.query(widget.ref).promql is not None:
-                    data = {"prometheusQuery": render.promql(self.gcp, widget.ref, self.gcp_env, widget.window)}
-                elif widget.source == "query":
-                    q = self.gcp.query(widget.ref)
-                    data = {"timeSeriesFilter": {
-                        "filter": render.metric_filter(self.gcp, widget.ref, self.gcp_env),
-                        "aggregation": {"alignmentPeriod": render.seconds(widget.window), "perSeriesAligner": q.aligner,
-                                        **({"crossSeriesReducer": q.reducer, "groupByFields": list(q.group_by)}
-                                           if q.reducer else {})}}}
-                else:
-                    data = {"timeSeriesFilter": {
-                        "filter": render.log_metric_series(metric_names[widget.ref], self.project),
-                        "aggregation": {"alignmentPeriod": render.seconds(widget.window), "perSeriesAligner": "ALIGN_DELTA",
-                                        "crossSeriesReducer": "REDUCE_SUM",
-                                        "groupByFields": [f"metric.label.{k}" for k in widget.group_by]}}}
-                chart = {"dataSets": [{"timeSeriesQuery": data, "plotType": "LINE"}]}
-                if widget.thresholds:
-                    chart["thresholds"] = [{"value": v} for v in widget.thresholds]
-                tiles.append({"xPos": 24 * (n % 2), "yPos": 16 * (n // 2), "width": 24, "height": 16,
-                              "widget": {"title": widget.title, "xyChart": chart}})
-            return json.dumps({"displayName": f"{spec.title} ({self.env.name})",
-                               "mosaicLayout": {"columns": 48, "tiles": tiles}}, sort_keys=True)
+            return payloads.dashboard_json(self.gcp, self.gcp_env, self.env.name, self.project, metric_names)
 
         self.res.dashboard = gcp.monitoring.Dashboard(
             spec.id, project=self.project,
@@ -346,7 +243,7 @@ def declare_gcp_monitoring(model: Model, settings: StackSettings) -> GcpResource
     pulumi.export("gcp_log_retention_days", resources.log_bucket.retention_days)
     if model.gcp is None:
         return resources
-    stack = _Stack(model, settings, resources)
+    stack = _Stack(model, model.gcp, settings, resources)
     stack.channels()
     stack.log_metrics()
     stack.uptime_checks()

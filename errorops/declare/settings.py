@@ -6,7 +6,8 @@ plan (config from Pulumi.<stack>.yaml, placeholders for secrets).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 
@@ -32,6 +33,12 @@ class StackSettings:
     # Whether this stack pages through PagerDuty, and the Sentry-side PagerDuty service id.
     pagerduty: bool
     pagerduty_sentry_service_id: str
+    # The config gcp_monitoring.yaml names: a channel's on/off switch (config key -> on), a
+    # channel's credential (config key -> secret Output, None where unset), an uptime check's
+    # host (config key -> value, None where unset).
+    gcp_switches: dict[str, bool] = field(default_factory=dict)
+    gcp_secrets: dict[str, pulumi.Output[str] | None] = field(default_factory=dict)
+    gcp_hosts: dict[str, str | None] = field(default_factory=dict)
 
 
 def read_settings(model: Model) -> StackSettings:
@@ -56,4 +63,17 @@ def read_settings(model: Model) -> StackSettings:
         owns_organization=env_id == model.organization.owner_environment,
         pagerduty=config.require_bool("pagerduty"),
         pagerduty_sentry_service_id=config.require("pagerdutySentryServiceId"),
+        **_gcp_config(model, config),
     )
+
+
+def _gcp_config(model: Model, config: pulumi.Config) -> dict[str, Any]:
+    if model.gcp is None:
+        return {}
+    channels = model.gcp.channels
+    return {
+        "gcp_switches": {c.enabled_config: bool(config.get_bool(c.enabled_config)) for c in channels if c.enabled_config},
+        "gcp_secrets": {key: config.get_secret(key) for c in channels
+                        for key in (c.auth_token_config, c.service_key_config) if key},
+        "gcp_hosts": {c.host_config: config.get(c.host_config) for c in model.gcp.uptime_checks},
+    }

@@ -25,9 +25,9 @@ from .gcp import (
     UptimeCheck,
     Widget,
 )
+from .gcp_sources import SOURCES
 from .position import At
 
-_SOURCES = ("query", "log_metric", "uptime_check", "slo_burn_rate")
 
 
 def _sub(at: At, *path: Any) -> At:
@@ -39,7 +39,7 @@ def _links(items: list[Any], at: At) -> tuple[Link, ...]:
 
 
 def _condition(item: dict[str, Any], at: At) -> Condition:
-    source = next(s for s in _SOURCES if s in item)
+    source = next(s for s in SOURCES if s in item)
     return Condition(
         item["id"], item["title"], source, item[source], item["comparison"], item["threshold"], item["duration"],
         item.get("window"), dict(item.get("labels", {})), at, tuple(item.get("windows", ())), item.get("burn_rate_of"),

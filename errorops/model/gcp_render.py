@@ -14,6 +14,7 @@ import string
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from .gcp_sources import SOURCES
 from .gcp import AlertPolicySpec, Condition, GcpEnvironment, GcpMonitoring, Link, duration_seconds
 from .types import Environment, Model, SeverityLevel
 
@@ -145,19 +146,10 @@ def condition_kind(gcp: GcpMonitoring, cond: Condition) -> str:
 
 def condition_text(gcp: GcpMonitoring, cond: Condition) -> str:
     """Short, readable: 'error_ratio[5m] > 0.05 for 5m'."""
-    what = {
-        "query": (f"burn_rate({cond.ref})" if cond.burn_rate_of else cond.ref)
-        + ("" if not cond.labels or cond.source != "query" else
-           "{" + ",".join(f"{k}={v}" for k, v in sorted(cond.labels.items())) + "}"),
-        "log_metric": f"count({cond.ref}" + "".join(f",{k}={v}" for k, v in sorted(cond.labels.items())) + ")",
-        "uptime_check": f"failing_regions({cond.ref})",
-        "slo_burn_rate": f"burn_rate({cond.ref})",
-    }[cond.source]
     window = f"[{' and '.join(cond.windows)}]" if cond.windows else (f"[{cond.window}]" if cond.window else "")
-    unit = ""
-    if cond.source == "query" and gcp.query(cond.ref) is not None and gcp.query(cond.ref).unit:
-        unit = f" {gcp.query(cond.ref).unit}"
-    return f"{what}{window} {cond.operator} {number(cond.threshold)}{unit} for {cond.duration}"
+    query = gcp.query(cond.ref) if cond.source == "query" else None
+    unit = f" {query.unit}" if query is not None and query.unit else ""
+    return f"{SOURCES[cond.source].formula(cond)}{window} {cond.operator} {number(cond.threshold)}{unit} for {cond.duration}"
 
 
 # ---- labels and timing -----------------------------------------------------------------
@@ -212,22 +204,34 @@ def _response(level: SeverityLevel) -> str:
     return text
 
 
+def _explain_query(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
+    query = gcp.query(cond.ref)
+    body = promql_condition(gcp, cond, ctx.gcp_env) if query.promql else metric_filter(gcp, cond.ref, ctx.gcp_env)
+    return [f"  {query.description}", "", "  ```", f"  {body}", "  ```"]
+
+
+def _explain_log_metric(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
+    metric = gcp.log_metric(cond.ref)
+    return [f"  Log-based metric `{cond.ref}`: {metric.description}",
+            f"  [Matching log entries]({logs_url(log_metric_filter(gcp, cond.ref, ctx.gcp_env), ctx.project)})"]
+
+
+def _explain_uptime_check(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
+    check = gcp.uptime_check(cond.ref)
+    return [f"  Uptime check `{check.id}` of `{check.path}`: value is the number of checker locations failing."]
+
+
+def _explain_slo(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
+    return [f"  SLO `{cond.ref}` ({gcp.slo(cond.ref).title}): value is the error-budget burn rate."]
+
+
+# What a condition on each source watches, in a policy's documentation (keyed as gcp_sources.SOURCES).
+EXPLAIN = {"query": _explain_query, "log_metric": _explain_log_metric, "uptime_check": _explain_uptime_check,
+           "slo_burn_rate": _explain_slo}
+
+
 def _condition_lines(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
-    lines = [f"- **{cond.title}** (`{condition_text(gcp, cond)}`)"]
-    if cond.source == "query":
-        query = gcp.query(cond.ref)
-        body = promql_condition(gcp, cond, ctx.gcp_env) if query.promql else metric_filter(gcp, cond.ref, ctx.gcp_env)
-        lines += [f"  {query.description}", "", "  ```", f"  {body}", "  ```"]
-    elif cond.source == "log_metric":
-        metric = gcp.log_metric(cond.ref)
-        lines += [f"  Log-based metric `{cond.ref}`: {metric.description}",
-                  f"  [Matching log entries]({logs_url(log_metric_filter(gcp, cond.ref, ctx.gcp_env), ctx.project)})"]
-    elif cond.source == "uptime_check":
-        check = gcp.uptime_check(cond.ref)
-        lines += [f"  Uptime check `{check.id}` of `{check.path}`: value is the number of checker locations failing."]
-    else:
-        lines += [f"  SLO `{cond.ref}` ({gcp.slo(cond.ref).title}): value is the error-budget burn rate."]
-    return lines
+    return [f"- **{cond.title}** (`{condition_text(gcp, cond)}`)", *EXPLAIN[cond.source](gcp, cond, ctx)]
 
 
 def documentation(model: Model, policy: AlertPolicySpec, ctx: StackContext) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model.gcp import AlertPolicySpec, Condition, GcpMonitoring
+from ...model.gcp_sources import SOURCES
 
 # Longest Google Cloud project id, standing in where no stack names an environment's project.
 _LONGEST_PROJECT = "x" * 30
@@ -11,12 +12,7 @@ _LONGEST_PROJECT = "x" * 30
 def condition_resolves(gcp: GcpMonitoring, cond: Condition) -> bool:
     if cond.burn_rate_of is not None and gcp.slo(cond.burn_rate_of) is None:
         return False
-    return {
-        "query": gcp.query,
-        "log_metric": gcp.log_metric,
-        "uptime_check": gcp.uptime_check,
-        "slo_burn_rate": gcp.slo,
-    }[cond.source](cond.ref) is not None
+    return SOURCES[cond.source].find(gcp, cond.ref) is not None
 
 
 def policy_resolves(model, policy: AlertPolicySpec) -> bool:

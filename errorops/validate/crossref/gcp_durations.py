@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model.gcp import duration_seconds
+from ...model.gcp_sources import SOURCES
 from ...problems import Problem
 
 
@@ -36,13 +37,6 @@ def _whole(obj, field: str, text: str | None, minimum: int = 0, *index: int) -> 
         yield obj.at.problem(f"{field} '{text}' must be at least {minimum // 60} minute", field, *index)
 
 
-def _needs_window(gcp, source: str, ref: str) -> bool:
-    if source == "query":
-        query = gcp.query(ref)
-        return query is not None and (query.promql is None or "${window}" in query.promql or "$window" in query.promql)
-    return True
-
-
 def check(model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
@@ -53,7 +47,7 @@ def check(model) -> Iterator[Problem]:
             yield from _whole(cond, "window", cond.window, minimum=60)
             for n, window in enumerate(cond.windows):
                 yield from _whole(cond, "windows", window, 60, n)
-            if cond.window is None and not cond.windows and _needs_window(gcp, cond.source, cond.ref):
+            if cond.window is None and not cond.windows and SOURCES[cond.source].needs_window(gcp, cond.ref):
                 yield cond.at.problem(f"condition '{cond.id}' needs a window (the period its {cond.source} is "
                                       "measured over)", "id")
     if gcp.dashboard:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.gcp_sources import SOURCES
 from ...problems import Problem
 from ._refs import listing, unknown
 
@@ -70,17 +71,11 @@ def check(model) -> Iterator[Problem]:
                                                 f"(labels: {listing(keys)})", "group_by", n)
 
 
-_WHAT = {"query": ("query", "queries"), "log_metric": ("log metric", "log_metrics"),
-         "uptime_check": ("uptime check", "uptime_checks"), "slo_burn_rate": ("SLO", "slos")}
-
-
 def _ref(gcp, obj, source: str, ref: str) -> Iterator[Problem]:
-    what, section = _WHAT[source]
-    found = {"query": gcp.query, "log_metric": gcp.log_metric, "uptime_check": gcp.uptime_check,
-             "slo_burn_rate": gcp.slo}[source](ref)
-    if found is None:
-        known = [x.id for x in getattr(gcp, section)]
-        yield unknown(obj.at, what, ref, known, source, label=section)
+    kind = SOURCES[source]
+    if kind.find(gcp, ref) is None:
+        known = [x.id for x in getattr(gcp, kind.section)]
+        yield unknown(obj.at, kind.what, ref, known, source, label=kind.section)
 
 
 def _condition(gcp, cond) -> Iterator[Problem]:
