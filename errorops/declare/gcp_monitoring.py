@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_gcp as gcp
@@ -107,35 +107,31 @@ class _Stack:
                 self.res.channels[ch.id] = self._channel(ch)
 
     def _channel(self, ch: GcpChannel) -> gcp.monitoring.NotificationChannel:
-        common = dict(project=self.project, user_labels=self.labels, enabled=True)
+        labels: dict[str, Any]
+        sensitive: gcp.monitoring.NotificationChannelSensitiveLabelsArgs | None = None
         if ch.type == "slack":
             slack = next(c for c in self.model.slack_channels if c.id == ch.slack_channel)
-            return gcp.monitoring.NotificationChannel(
-                ch.id, type="slack", display_name=f"Slack {slack.name} ({self.env.id})",
-                labels={"channel_name": slack.name},
-                sensitive_labels={"auth_token": self._require(self.settings.gcp_secrets, str(ch.auth_token_config),
-                                                              "the Slack token of Cloud Monitoring")},
-                opts=pulumi.ResourceOptions(additional_secret_outputs=["sensitive_labels"]), **common,
-            )
-        if ch.type == "pagerduty":
-            return gcp.monitoring.NotificationChannel(
-                ch.id, type="pagerduty", display_name=f"PagerDuty ({self.env.id})",
-                sensitive_labels={"service_key": self._require(self.settings.gcp_secrets, str(ch.service_key_config),
-                                                               "the PagerDuty service key")},
-                opts=pulumi.ResourceOptions(additional_secret_outputs=["sensitive_labels"]), **common,
-            )
-        recipient = next(r for r in self.model.recipients if r.id == ch.recipient)
-        address = self.settings.recipient_addresses.get(recipient.id)
-        if address is None:
-            raise pulumi.RunError(
-                f"stack '{self.settings.stack}' e-mails {recipient.name} from Cloud Monitoring but "
-                f"{self.model.project_name}:{recipient.address_config} is unset; "
-                f"set it with: pulumi config set --secret {recipient.address_config} ..."
-            )
+            display, labels = f"Slack {slack.name} ({self.env.id})", {"channel_name": slack.name}
+            sensitive = gcp.monitoring.NotificationChannelSensitiveLabelsArgs(auth_token=self._require(
+                self.settings.gcp_secrets, str(ch.auth_token_config), "the Slack token of Cloud Monitoring"))
+        elif ch.type == "pagerduty":
+            display, labels = f"PagerDuty ({self.env.id})", {}
+            sensitive = gcp.monitoring.NotificationChannelSensitiveLabelsArgs(service_key=self._require(
+                self.settings.gcp_secrets, str(ch.service_key_config), "the PagerDuty service key"))
+        else:
+            recipient = next(r for r in self.model.recipients if r.id == ch.recipient)
+            address = self.settings.recipient_addresses.get(recipient.id)
+            if address is None:
+                raise pulumi.RunError(
+                    f"stack '{self.settings.stack}' e-mails {recipient.name} from Cloud Monitoring but "
+                    f"{self.model.project_name}:{recipient.address_config} is unset; "
+                    f"set it with: pulumi config set --secret {recipient.address_config} ..."
+                )
+            display, labels = f"{recipient.name} e-mail ({self.env.id})", {"email_address": pulumi.Output.secret(address)}
         return gcp.monitoring.NotificationChannel(
-            ch.id, type="email", display_name=f"{recipient.name} e-mail ({self.env.id})",
-            labels={"email_address": pulumi.Output.secret(address)},
-            opts=pulumi.ResourceOptions(additional_secret_outputs=["labels"]), **common,
+            ch.id, type=ch.type, display_name=display, labels=labels or None, sensitive_labels=sensitive,
+            project=self.project, user_labels=self.labels, enabled=True,
+            opts=pulumi.ResourceOptions(additional_secret_outputs=["sensitive_labels" if sensitive else "labels"]),
         )
 
     # -- metrics, uptime, SLO --
@@ -187,8 +183,9 @@ class _Stack:
                 user_labels=self.labels,
             )
 
-    def slo_name(self, slo_id: str) -> pulumi.Output:
+    def slo_name(self, slo_id: str) -> pulumi.Output[str]:
         slo = self.res.slos[slo_id]
+        assert self.res.service is not None, "slos() declares the service with the first SLO"
         return pulumi.Output.all(slo.project, self.res.service.service_id, slo.slo_id).apply(
             lambda a: f"projects/{a[0]}/services/{a[1]}/serviceLevelObjectives/{a[2]}"
         )
@@ -210,13 +207,16 @@ class _Stack:
                 combiner="OR",
                 enabled=True,
                 severity=self.gcp.cloud_severity[level.id],
-                conditions=[payloads.condition(self.gcp, self.gcp_env, policy, c, self.refs) for c in policy.conditions],
+                # The builders' plain dicts are the SDK's *ArgsDict shapes; the plan tests check
+                # them against what Google takes, field by field.
+                conditions=cast(Any, [payloads.condition(self.gcp, self.gcp_env, policy, c, self.refs)
+                                      for c in policy.conditions]),
                 notification_channels=names,
-                alert_strategy=payloads.alert_strategy(level, names),
+                alert_strategy=cast(Any, payloads.alert_strategy(level, names)),
                 user_labels=render.user_labels(policy, self.env),
                 documentation={
                     "subject": subject, "content": content, "mime_type": "text/markdown",
-                    "links": [{"display_name": l.title, "url": l.url} for l in render.links(self.gcp, policy, self.ctx)],
+                    "links": [{"display_name": item.title, "url": item.url} for item in render.links(self.gcp, policy, self.ctx)],
                 },
                 opts=pulumi.ResourceOptions(depends_on=[self.res.metrics_ready[m] for m in waits]) if waits else None,
             )

@@ -47,7 +47,7 @@ def _common(cond: Condition) -> dict[str, Any]:
 
 def _on_query(gcp: GcpMonitoring, env: GcpEnvironment, policy: AlertPolicySpec, cond: Condition,
               refs: Refs) -> dict[str, Any]:
-    query = gcp.query(cond.ref)
+    query = gcp.known_query(cond.ref)
     if query.promql is not None:
         return {"display_name": cond.title, "condition_prometheus_query_language": {
             "query": render.promql_condition(gcp, cond, env),
@@ -175,10 +175,10 @@ def dashboard_json(gcp: GcpMonitoring, env: GcpEnvironment, env_name: str, proje
     tiles = []
     for n, widget in enumerate(spec.widgets):
         data: dict[str, Any]
-        if widget.source == "query" and gcp.query(widget.ref).promql is not None:
+        if widget.source == "query" and gcp.known_query(widget.ref).promql is not None:
             data = {"prometheusQuery": render.promql(gcp, widget.ref, env, widget.window)}
         elif widget.source == "query":
-            q = gcp.query(widget.ref)
+            q = gcp.known_query(widget.ref)
             data = {"timeSeriesFilter": {
                 "filter": render.metric_filter(gcp, widget.ref, env),
                 "aggregation": {"alignmentPeriod": render.seconds(widget.window), "perSeriesAligner": q.aligner,

@@ -21,7 +21,7 @@ class StackSettings:
     sentry_organization: str
     gcp_project: str
     # Recipient id -> secret Output of the address, or None where the stack does not set it.
-    recipient_addresses: dict[str, pulumi.Output | None]
+    recipient_addresses: dict[str, pulumi.Output[str] | None]
     # Recipient id -> Sentry user id, or None where unset.
     sentry_user_ids: dict[str, str | None]
     # Recipient id -> PagerDuty user id, or None where unset.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .position import At, source_position
 
@@ -234,3 +235,25 @@ class GcpMonitoring:
 
     def slo(self, slo_id: str) -> SloSpec | None:
         return next((s for s in self.slos if s.id == slo_id), None)
+
+    # Once validation has passed every reference resolves; renderers and builders use these.
+    def known_query(self, query_id: str) -> Query:
+        return _known(self.query(query_id), "query", query_id)
+
+    def known_log_metric(self, metric_id: str) -> LogMetric:
+        return _known(self.log_metric(metric_id), "log metric", metric_id)
+
+    def known_uptime_check(self, check_id: str) -> UptimeCheck:
+        return _known(self.uptime_check(check_id), "uptime check", check_id)
+
+    def known_slo(self, slo_id: str) -> SloSpec:
+        return _known(self.slo(slo_id), "SLO", slo_id)
+
+
+T = TypeVar("T")
+
+
+def _known(found: T | None, what: str, ref: str) -> T:
+    if found is None:
+        raise LookupError(f"unknown {what} '{ref}': the model was used before validation (gcp-references)")
+    return found

@@ -9,14 +9,15 @@ is what is deployed.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 import re
 import string
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from .gcp_sources import SOURCES
-from .gcp import AlertPolicySpec, Condition, GcpEnvironment, GcpMonitoring, Link, duration_seconds
-from .types import Environment, Model, SeverityLevel
+from .gcp import GcpChannel, AlertPolicySpec, Condition, GcpEnvironment, GcpMonitoring, Link, duration_seconds
+from .types import Environment, Model, Routes, SeverityLevel
 
 # Variables each kind of text may use, as ${name}.
 # ${project} is the stack's Google Cloud project: where one metrics scope spans several
@@ -86,7 +87,7 @@ def _values(env: GcpEnvironment, **more: str) -> dict[str, str]:
 
 
 def log_metric_filter(gcp: GcpMonitoring, metric_id: str, env: GcpEnvironment) -> str:
-    metric = gcp.log_metric(metric_id)
+    metric = gcp.known_log_metric(metric_id)
     return f"{service_scope(env)} AND ({fill(metric.filter, **_values(env))})"
 
 
@@ -100,13 +101,14 @@ def log_metric_series(metric_name: str, project: str, labels: dict[str, str] | N
 
 def promql(gcp: GcpMonitoring, query_id: str, env: GcpEnvironment, window: str | None,
            labels: dict[str, str] | None = None) -> str:
-    query = gcp.query(query_id)
-    return " ".join(fill(query.promql, **_values(env, window=window or "5m", **(labels or {}))).split())
+    text = gcp.known_query(query_id).promql
+    assert text is not None, f"query '{query_id}' is a Monitoring filter, not PromQL"
+    return " ".join(fill(text, **_values(env, window=window or "5m", **(labels or {}))).split())
 
 
 def budget(gcp: GcpMonitoring, slo_id: str) -> float:
     """The error budget of an SLO as a fraction (goal 0.99 -> 0.01), without float noise."""
-    return round(1 - gcp.slo(slo_id).goal, 10)
+    return round(1 - gcp.known_slo(slo_id).goal, 10)
 
 
 def promql_condition(gcp: GcpMonitoring, cond: Condition, env: GcpEnvironment) -> str:
@@ -122,32 +124,27 @@ def promql_condition(gcp: GcpMonitoring, cond: Condition, env: GcpEnvironment) -
 
 def log_metrics_in_query(gcp: GcpMonitoring, query_id: str) -> list[str]:
     """Ids of the log-based metrics a PromQL query reads (a policy on them waits for them)."""
-    text = gcp.query(query_id).promql or ""
+    text = gcp.known_query(query_id).promql or ""
     names = set(re.findall(re.escape(LOG_METRIC_PROMQL_PREFIX) + r"([A-Za-z0-9_]+)", text))
     return sorted(m.id for m in gcp.log_metrics
                   if any(n == m.id or n in (f"{m.id}_bucket", f"{m.id}_sum", f"{m.id}_count") for n in names))
 
 
 def metric_filter(gcp: GcpMonitoring, query_id: str, env: GcpEnvironment) -> str:
-    return fill(gcp.query(query_id).filter, **_values(env))
+    text = gcp.known_query(query_id).filter
+    assert text is not None, f"query '{query_id}' is PromQL, not a Monitoring filter"
+    return fill(text, **_values(env))
 
 
 def slo_filters(gcp: GcpMonitoring, slo_id: str, env: GcpEnvironment) -> tuple[str, str]:
-    slo = gcp.slo(slo_id)
+    slo = gcp.known_slo(slo_id)
     return fill(slo.total_filter, **_values(env)), fill(slo.bad_filter, **_values(env))
-
-
-def condition_kind(gcp: GcpMonitoring, cond: Condition) -> str:
-    """'promql' or 'threshold': how the condition is sent to Cloud Monitoring."""
-    if cond.source == "query" and gcp.query(cond.ref) is not None and gcp.query(cond.ref).promql is not None:
-        return "promql"
-    return "threshold"
 
 
 def condition_text(gcp: GcpMonitoring, cond: Condition) -> str:
     """Short, readable: 'error_ratio[5m] > 0.05 for 5m'."""
     window = f"[{' and '.join(cond.windows)}]" if cond.windows else (f"[{cond.window}]" if cond.window else "")
-    query = gcp.query(cond.ref) if cond.source == "query" else None
+    query = gcp.known_query(cond.ref) if cond.source == "query" else None
     unit = f" {query.unit}" if query is not None and query.unit else ""
     return f"{SOURCES[cond.source].formula(cond)}{window} {cond.operator} {number(cond.threshold)}{unit} for {cond.duration}"
 
@@ -190,7 +187,7 @@ def context_for(model: Model, env: Environment, project: str) -> StackContext | 
 def links(gcp: GcpMonitoring, policy: AlertPolicySpec, ctx: StackContext) -> list[Link]:
     values = {"organization": ctx.organization, "sentry_project": ctx.env.project.slug,
               "project": ctx.project, "environment": ctx.env.id}
-    return [Link(l.title, fill(l.url, **values), l.at) for l in (*gcp.documentation.links, *policy.links)]
+    return [Link(item.title, fill(item.url, **values), item.at) for item in (*gcp.documentation.links, *policy.links)]
 
 
 def logs_url(filter_text: str, project: str) -> str:
@@ -205,24 +202,24 @@ def _response(level: SeverityLevel) -> str:
 
 
 def _explain_query(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
-    query = gcp.query(cond.ref)
+    query = gcp.known_query(cond.ref)
     body = promql_condition(gcp, cond, ctx.gcp_env) if query.promql else metric_filter(gcp, cond.ref, ctx.gcp_env)
     return [f"  {query.description}", "", "  ```", f"  {body}", "  ```"]
 
 
 def _explain_log_metric(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
-    metric = gcp.log_metric(cond.ref)
+    metric = gcp.known_log_metric(cond.ref)
     return [f"  Log-based metric `{cond.ref}`: {metric.description}",
             f"  [Matching log entries]({logs_url(log_metric_filter(gcp, cond.ref, ctx.gcp_env), ctx.project)})"]
 
 
 def _explain_uptime_check(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
-    check = gcp.uptime_check(cond.ref)
+    check = gcp.known_uptime_check(cond.ref)
     return [f"  Uptime check `{check.id}` of `{check.path}`: value is the number of checker locations failing."]
 
 
 def _explain_slo(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> list[str]:
-    return [f"  SLO `{cond.ref}` ({gcp.slo(cond.ref).title}): value is the error-budget burn rate."]
+    return [f"  SLO `{cond.ref}` ({gcp.known_slo(cond.ref).title}): value is the error-budget burn rate."]
 
 
 # What a condition on each source watches, in a policy's documentation (keyed as gcp_sources.SOURCES).
@@ -237,6 +234,7 @@ def _condition_lines(gcp: GcpMonitoring, cond: Condition, ctx: StackContext) -> 
 def documentation(model: Model, policy: AlertPolicySpec, ctx: StackContext) -> tuple[str, str]:
     """(subject, markdown content) of a policy in one stack."""
     gcp = model.gcp
+    assert gcp is not None, "a policy comes from gcp_monitoring.yaml"
     level = model.severity(policy.severity)
     env = ctx.env
     subject = f"[{level.id} {level.name}] {policy.title} ({env.id})"
@@ -267,7 +265,7 @@ def documentation(model: Model, policy: AlertPolicySpec, ctx: StackContext) -> t
 
 # ---- routing ---------------------------------------------------------------------------
 
-def channel_ids(gcp: GcpMonitoring, routes, enabled) -> list[str]:
+def channel_ids(gcp: GcpMonitoring, routes: Routes, enabled: Callable[[GcpChannel], bool]) -> list[str]:
     """Ids of the channels that stand for ``routes`` (a Routes), in YAML order.
 
     ``enabled(channel)`` says whether a channel with an ``enabled_config`` is on in this stack.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..load.yaml_source import Document, PathKey
 from ..problems import Problem
@@ -33,3 +33,10 @@ def source_position() -> Any:
     """The ``at`` field of a model object: where it was written. Not part of its identity:
     two objects that say the same thing are equal wherever they were written."""
     return field(default=_NOWHERE, compare=False, repr=False)
+
+
+class Located(Protocol):
+    """Any model object: it knows where it was written."""
+
+    @property
+    def at(self) -> At: ...

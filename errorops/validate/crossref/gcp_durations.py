@@ -24,9 +24,11 @@ from collections.abc import Iterator
 from ...model.gcp import duration_seconds
 from ...model.gcp_sources import SOURCES
 from ...problems import Problem
+from ...model.position import Located
+from ...model.types import Model
 
 
-def _whole(obj, field: str, text: str | None, minimum: int = 0, *index: int) -> Iterator[Problem]:
+def _whole(obj: Located, field: str, text: str | None, minimum: int = 0, *index: int) -> Iterator[Problem]:
     if text is None:
         return
     total = duration_seconds(text)
@@ -37,7 +39,7 @@ def _whole(obj, field: str, text: str | None, minimum: int = 0, *index: int) -> 
         yield obj.at.problem(f"{field} '{text}' must be at least {minimum // 60} minute", field, *index)
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return

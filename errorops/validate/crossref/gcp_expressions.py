@@ -27,6 +27,9 @@ from collections.abc import Iterator
 
 from ...model.gcp_render import EXPRESSION_VARIABLES, FILTER_VARIABLES, variables_in
 from ...problems import Problem
+from ...model.gcp import GcpMonitoring, Query
+from ...model.position import Located
+from ...model.types import Model
 
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
@@ -63,7 +66,7 @@ def unbalanced(text: str) -> str | None:
     return None
 
 
-def _expression(obj, field: str, text: str, what: str, allowed: frozenset) -> Iterator[Problem]:
+def _expression(obj: Located, field: str, text: str, what: str, allowed: frozenset[str]) -> Iterator[Problem]:
     if not text.strip():
         yield obj.at.problem(f"{what} is empty", field)
         return
@@ -94,7 +97,7 @@ def _strip_variables(text: str) -> str:
     return "".join(out)
 
 
-def _condition_variables(gcp) -> dict[str, set[str]]:
+def _condition_variables(gcp: GcpMonitoring) -> dict[str, set[str]]:
     """Query id -> the variables its conditions fill (their labels)."""
     out: dict[str, set[str]] = {}
     for policy in gcp.policies:
@@ -104,9 +107,9 @@ def _condition_variables(gcp) -> dict[str, set[str]]:
     return out
 
 
-def _unfilled(gcp, query) -> Iterator[Problem]:
+def _unfilled(gcp: GcpMonitoring, query: Query) -> Iterator[Problem]:
     """A condition or chart on ``query`` that leaves one of its own variables unfilled."""
-    names, _ = variables_in(query.promql)
+    names, _ = variables_in(query.promql or "")
     own = names - EXPRESSION_VARIABLES
     for policy in gcp.policies:
         for cond in policy.conditions:
@@ -119,7 +122,7 @@ def _unfilled(gcp, query) -> Iterator[Problem]:
                                     "fill", "query")
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return

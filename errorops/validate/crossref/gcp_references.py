@@ -22,16 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.gcp import Condition, GcpMonitoring
 from ...model.gcp_sources import SOURCES
+from ...model.position import Located
+from ...model.types import Model
 from ...problems import Problem
 from ._refs import listing, unknown
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return
-    levels = {l.id for l in model.severity_levels}
+    levels = {item.id for item in model.severity_levels}
     teams = {t.id for t in model.teams}
     slack = {c.id for c in model.slack_channels}
     recipients = {r.id: r for r in model.recipients}
@@ -40,12 +43,13 @@ def check(model) -> Iterator[Problem]:
             yield gcp.at.problem(f"cloud_severity names level '{level}', which severity_levels does not define "
                                  f"(levels: {listing(levels)})", "cloud_severity", level, key=True)
     for ch in gcp.channels:
-        if ch.type == "slack" and ch.slack_channel not in slack:
-            yield unknown(ch.at, "Slack channel", ch.slack_channel, slack, "slack_channel", label="channels")
+        # The schema gives a Slack channel its slack_channel and an e-mail one its recipient.
+        if ch.type == "slack" and (ch.slack_channel or "") not in slack:
+            yield unknown(ch.at, "Slack channel", ch.slack_channel or "", slack, "slack_channel", label="channels")
         if ch.type == "email":
-            recipient = recipients.get(ch.recipient)
+            recipient = recipients.get(ch.recipient or "")
             if recipient is None:
-                yield unknown(ch.at, "recipient", ch.recipient, recipients, "recipient", label="recipients")
+                yield unknown(ch.at, "recipient", ch.recipient or "", recipients, "recipient", label="recipients")
             elif not recipient.address_config:
                 yield ch.at.problem(f"recipient '{ch.recipient}' has no address_config, so it cannot be e-mailed", "recipient")
     for policy in gcp.policies:
@@ -64,21 +68,21 @@ def check(model) -> Iterator[Problem]:
             yield from _ref(gcp, widget, widget.source, widget.ref)
             metric = gcp.log_metric(widget.ref) if widget.source == "log_metric" else None
             if metric is not None:
-                keys = {l.key for l in metric.labels}
+                keys = {item.key for item in metric.labels}
                 for n, key in enumerate(widget.group_by):
                     if key not in keys:
                         yield widget.at.problem(f"'{key}' is not a label of log metric '{metric.id}' "
                                                 f"(labels: {listing(keys)})", "group_by", n)
 
 
-def _ref(gcp, obj, source: str, ref: str) -> Iterator[Problem]:
+def _ref(gcp: GcpMonitoring, obj: Located, source: str, ref: str) -> Iterator[Problem]:
     kind = SOURCES[source]
     if kind.find(gcp, ref) is None:
         known = [x.id for x in getattr(gcp, kind.section)]
         yield unknown(obj.at, kind.what, ref, known, source, label=kind.section)
 
 
-def _condition(gcp, cond) -> Iterator[Problem]:
+def _condition(gcp: GcpMonitoring, cond: Condition) -> Iterator[Problem]:
     yield from _ref(gcp, cond, cond.source, cond.ref)
     query = gcp.query(cond.ref) if cond.source == "query" else None
     promql = query is not None and query.promql is not None
@@ -96,7 +100,7 @@ def _condition(gcp, cond) -> Iterator[Problem]:
         return
     metric = gcp.log_metric(cond.ref) if cond.source == "log_metric" else None
     if metric is not None:
-        keys = {l.key for l in metric.labels}
+        keys = {item.key for item in metric.labels}
         for key in cond.labels:
             if key not in keys:
                 yield cond.at.problem(f"'{key}' is not a label of log metric '{metric.id}' (labels: {listing(keys)})",
