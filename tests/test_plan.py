@@ -295,22 +295,6 @@ def test_program_declares_nothing_when_the_configuration_has_problems(repo: Repo
     assert monitor.registrations == []
 
 
-def test_stacks_planned_in_forked_processes_equal_stacks_planned_here():
-    # The command (one thread, several cores: a planner per stack) against this process
-    # planning each stack in turn.
-    import os
-
-    from conftest import run_cli
-    from errorops.plan import render_json, runner
-
-    assert (os.cpu_count() or 1) >= 2, "on one core the command plans in one process too"
-    model = load_model()
-    here = [runner.plan_stack(model, s) for s in runner.stacks_in_order(model, "all")]
-    run = run_cli("plan", "--stack", "all", "--format", "json")
-    assert (run.code, run.stderr) == (0, "")
-    assert run.stdout == render_json.render(here, single=False)
-
-
 def test_an_error_in_a_forked_planner_reaches_the_command(monkeypatch):
     import pulumi
 
