@@ -115,15 +115,60 @@ ENVS = "alert_rules/environments.yaml"
 TARGETS = "alert_rules/notification_targets.yaml"
 
 
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=errorops tests", "-c", "user.email=tests@example.com", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd, capture_output=True, text=True, check=True,
+    )
+    return done.stdout
+
+
+# What a copy with code=True also holds: a repository that runs its own errorops.
+_CODE = ("errorops", "policies", ".github", "pyproject.toml")
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", "venv", "*.egg-info")
+
+
+def copy_repository(dest: Path, *, every_kind: bool = True, code: bool = False, tracked: bool = False,
+                    git: bool = False) -> Repo:
+    """The one way tests copy this repository to ``dest``.
+
+    By default the Pulumi files and every rule file; ``every_kind=False``: only the rule files of
+    required kinds; ``code``: also the package, the pack and the workflows; ``tracked``: every
+    file git tracks or would add (tests/ and benchmarks/ left out); ``git``: committed to a fresh
+    git repository (for ``errorops diff``).
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    if tracked:
+        listed = _git(REPO_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+        for rel in sorted(set(filter(None, listed))):
+            source = REPO_ROOT / rel
+            if rel.startswith(("tests/", "benchmarks/", ".git/")) or not source.is_file():
+                continue
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / rel)
+    else:
+        (dest / "alert_rules").mkdir()
+        rules = sorted((REPO_ROOT / "alert_rules").glob("*.y*ml")) if every_kind else required_rule_files()
+        for path in rules:
+            shutil.copy(path, dest / "alert_rules" / path.name)
+        for path in [REPO_ROOT / "Pulumi.yaml", *sorted(REPO_ROOT.glob("Pulumi.*.yaml"))]:
+            shutil.copy(path, dest / path.name)
+        for rel in _CODE if code else ():
+            source = REPO_ROOT / rel
+            if source.is_dir():
+                shutil.copytree(source, dest / rel, ignore=_NOT_COPIED)
+            else:
+                shutil.copy(source, dest / rel)
+    if git:
+        _git(dest, "init", "-q")
+        _git(dest, "add", "-A")
+        _git(dest, "commit", "-q", "-m", "base")
+    return Repo(dest)
+
+
 def make_repo(root: Path, *, every_kind: bool = False) -> Repo:
-    """Copy the repository; only the rule files of required kinds unless ``every_kind``."""
-    (root / "alert_rules").mkdir(parents=True)
-    rules = sorted((REPO_ROOT / "alert_rules").glob("*.y*ml")) if every_kind else required_rule_files()
-    for path in rules:
-        shutil.copy(path, root / "alert_rules" / path.name)
-    for path in [REPO_ROOT / "Pulumi.yaml", *sorted(REPO_ROOT.glob("Pulumi.*.yaml"))]:
-        shutil.copy(path, root / path.name)
-    return Repo(root)
+    """A copy with the rule files of required kinds only (``every_kind``: all of them)."""
+    return copy_repository(root, every_kind=every_kind)
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ Plans run the real program under Pulumi's mocks (errorops.plan.runner.plan_stack
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from functools import lru_cache
 from pathlib import Path
 
 from errorops.model.types import Model, StackFile
-from errorops.pipeline import REPO_ROOT, check_repository, load_model
+from errorops.pipeline import check_repository, load_model
 from errorops.plan.runner import StackPlan, plan_stack
 
 GCP_FILE = "gcp_monitoring.yaml"
@@ -66,12 +65,9 @@ def channel_ids(policy_inputs: dict) -> list[str]:
 
 def copy_repo(dest: Path) -> Path:
     """A full copy of the repository's configuration: alert_rules/ and the Pulumi files."""
-    (dest / "alert_rules").mkdir(parents=True)
-    for path in (REPO_ROOT / "alert_rules").glob("*.yaml"):
-        shutil.copy(path, dest / "alert_rules" / path.name)
-    for path in REPO_ROOT.glob("Pulumi*.yaml"):
-        shutil.copy(path, dest / path.name)
-    return dest
+    from conftest import copy_repository
+
+    return copy_repository(dest).root
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> str:

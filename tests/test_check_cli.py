@@ -18,7 +18,6 @@ in front of the reviewer.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +32,8 @@ from errorops.check.analyzer_client import PackError, PolicyPackProcess
 from policy_support import check_mutated, edited, planned
 from errorops.check.run import POLICY_DIR
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
+
+from conftest import copy_repository
 from errorops.plan.runner import stacks_in_order
 
 
@@ -44,11 +45,7 @@ def pack():
 
 
 def copy_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(REPO_ROOT / "alert_rules", root / "alert_rules")
-    for stack_file in REPO_ROOT.glob("Pulumi*.yaml"):
-        shutil.copy(stack_file, root / stack_file.name)
-    return root
+    return copy_repository(tmp_path / "repo").root
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +23,8 @@ import yaml
 from errorops.check.analyzer_client import PolicyPackProcess
 from errorops.check.run import POLICY_DIR, check_stacks
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
+
+from conftest import copy_repository
 from errorops.plan.runner import stacks_in_order
 
 JOBS = [("pull-request.yml", "preview"), ("deploy.yml", "up")]
@@ -114,11 +115,7 @@ OLD_ROLE, NEW_ROLE = "team_lead", "tech_lead"
 def renamed_copy(tmp_path: Path) -> Path:
     """A copy of the repository (with its own errorops command) where the Slack channel and
     the team lead's role id are renamed in alert_rules/ only."""
-    root = tmp_path / "repo"
-    for folder in ("alert_rules", ".github", "errorops", "policies"):
-        shutil.copytree(REPO_ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "venv"))
-    for stack_file in REPO_ROOT.glob("Pulumi*.yaml"):
-        shutil.copy(stack_file, root / stack_file.name)
+    root = copy_repository(tmp_path / "repo", code=True).root
     targets = root / "alert_rules" / "notification_targets.yaml"
     text = targets.read_text("utf-8")
     assert text.count('"#ai-content-factory-alerts"') == 1

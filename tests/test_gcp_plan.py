@@ -271,14 +271,11 @@ def test_json_plan_is_deterministic():
 
 
 def test_an_iam_protected_service_gets_an_authenticated_uptime_check(tmp_path):
-    import shutil
-
-    from errorops.pipeline import REPO_ROOT, load_model
+    from conftest import copy_repository
+    from errorops.pipeline import load_model
     from errorops.plan.runner import plan_stack, stacks_in_order
 
-    shutil.copytree(REPO_ROOT / "alert_rules", tmp_path / "alert_rules")
-    for stack_file in REPO_ROOT.glob("Pulumi*.yaml"):
-        shutil.copy(stack_file, tmp_path / stack_file.name)
+    copy_repository(tmp_path)
     rules = tmp_path / "alert_rules" / "gcp_monitoring.yaml"
     text = rules.read_text("utf-8")
     assert text.count("authenticated: false") == 1

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,8 @@ from errorops.describe.sentence import say
 from errorops.describe.values import duration, percent
 
 from conftest import Repo, run_cli
+from conftest import _git as conftest_git
+from conftest import copy_repository as copy_tracked
 
 SENTRY = "alert_rules/sentry_alerts.yaml"
 LEVELS = "alert_rules/severity_levels.yaml"
@@ -36,26 +36,12 @@ SKIP = ("tests/", "benchmarks/", ".git/")
 
 
 def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=errorops tests", "-c", "user.email=tests@example.com", "-c", "commit.gpgsign=false", *args],
-        cwd=cwd, capture_output=True, text=True, check=True,
-    )
-    return done.stdout
+    return conftest_git(cwd, *args)
 
 
 def copy_repository(dest: Path) -> Repo:
     """The repository's files (tracked, and new ones not ignored) in a fresh git repository, committed."""
-    listed = git(REPO_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
-    for rel in sorted(set(filter(None, listed))):
-        source = REPO_ROOT / rel
-        if rel.startswith(SKIP) or not source.is_file():
-            continue
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, dest / rel)
-    git(dest, "init", "-q")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "base")
-    return Repo(dest)
+    return copy_tracked(dest, tracked=True, git=True)
 
 
 def sections(text: str) -> dict[str, dict[str, list[str]]]:

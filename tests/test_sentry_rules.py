@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA, Repo, locate
+from conftest import DATA, Repo, copy_repository, locate
 
 from errorops.declare.sentry_payloads import (
     alert_payload,
@@ -16,7 +15,7 @@ from errorops.declare.sentry_payloads import (
     sentry_threshold,
 )
 from errorops.model.sentry import MonitorSpec, Threshold
-from errorops.pipeline import REPO_ROOT, check_repository, load_model
+from errorops.pipeline import check_repository, load_model
 from errorops.plan.runner import plan_stack, stacks_in_order
 from errorops.sentry_api import openapi
 from errorops.sentry_api.payloads import restore_ints
@@ -50,12 +49,9 @@ def plans(model):
 @pytest.fixture
 def full_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     """A copy of every rule and Pulumi file of the repository."""
-    root = tmp_path / "repo"
-    shutil.copytree(REPO_ROOT / "alert_rules", root / "alert_rules")
-    for path in [REPO_ROOT / "Pulumi.yaml", *REPO_ROOT.glob("Pulumi.*.yaml")]:
-        shutil.copy(path, root / path.name)
-    monkeypatch.chdir(root)
-    return Repo(root)
+    copy = copy_repository(tmp_path / "repo")
+    monkeypatch.chdir(copy.root)
+    return copy
 
 
 def resources(plan, type_suffix: str) -> dict[str, dict]:
