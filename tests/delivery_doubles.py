@@ -4,7 +4,6 @@ STARTTLS with a certificate from a CA made for the test."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import ipaddress
 import json
