@@ -40,7 +40,7 @@ class PickleSafeResource(Resource):
 # The offline plan runs the program under the mock runtime and must read its outputs
 # synchronously; the SDK's own tests and pulumi.runtime.mocks use this private helper.
 def sync_await(awaitable: Awaitable[T]) -> T:
-    return _sync_await(awaitable)  # type: ignore[no-any-return]
+    return _sync_await(awaitable)
 
 
 # --- 3. The wire form of a secret -----------------------------------------------------------

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ class Resource:
     type: str
     name: str
     urn: str
-    properties: dict
+    properties: dict[str, Any]
     protect: bool = False
     parent: str = ""
     dependencies: tuple[str, ...] = ()
@@ -69,7 +70,7 @@ class Diagnostic:
     level: str  # advisory | mandatory | ...
 
 
-def with_secrets(inputs: dict, secret_paths) -> dict:
+def with_secrets(inputs: dict[str, Any], secret_paths: Iterable[tuple[str | int, ...]]) -> dict[str, Any]:
     """``inputs`` with the value at each path wrapped as a secret (the engine's wire form)."""
     import copy
 
@@ -77,7 +78,7 @@ def with_secrets(inputs: dict, secret_paths) -> dict:
     for path in sorted(secret_paths, key=len, reverse=True):
         if not path:
             continue
-        parent = out
+        parent: Any = out
         try:
             for key in path[:-1]:
                 parent = parent[key]
@@ -89,7 +90,7 @@ def with_secrets(inputs: dict, secret_paths) -> dict:
     return out
 
 
-def _struct(properties: dict) -> struct_pb2.Struct:
+def _struct(properties: dict[str, Any]) -> struct_pb2.Struct:
     struct = struct_pb2.Struct()
     struct.update(properties)
     return struct
@@ -113,7 +114,7 @@ class PolicyPackProcess:
     def __init__(self, pack_dir: Path, python: str | None = None):
         self.pack_dir = Path(pack_dir)
         self.python = python or sys.executable
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._stderr = tempfile.TemporaryFile()
@@ -125,7 +126,7 @@ class PolicyPackProcess:
         self.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def start(self) -> None:
@@ -158,7 +159,9 @@ class PolicyPackProcess:
 
     def _read_port(self) -> int:
         line: list[bytes] = []
-        reader = threading.Thread(target=lambda: line.append(self._proc.stdout.readline()), daemon=True)
+        assert self._proc is not None and self._proc.stdout is not None  # launch() made it, stdout a pipe
+        stdout = self._proc.stdout
+        reader = threading.Thread(target=lambda: line.append(stdout.readline()), daemon=True)
         reader.start()
         reader.join(START_TIMEOUT)
         text = line[0].decode("utf-8", "replace").strip() if line else ""
@@ -195,7 +198,7 @@ class PolicyPackProcess:
         except OSError:
             pass
 
-    def _call(self, method: str, request):
+    def _call(self, method: str, request: Any) -> Any:
         if self._stub is None:
             raise PackError("policy pack is not running")
         try:
@@ -208,9 +211,10 @@ class PolicyPackProcess:
 
     def policies(self) -> dict[str, str]:
         """Each policy's name and its default enforcement level."""
+        assert self.info is not None  # connect() asked the pack for it
         return {p.name: LEVELS.get(p.enforcementLevel, "advisory") for p in self.info.policies}
 
-    def configure(self, config: dict[str, dict], levels: dict[str, str] | None = None) -> None:
+    def configure(self, config: dict[str, dict[str, Any]], levels: dict[str, str] | None = None) -> None:
         """Send every policy its enforcement level and config, as the engine does.
 
         pulumi-policy takes the level of each policy named here from the request (an
@@ -247,7 +251,7 @@ class PolicyPackProcess:
         return self._diagnostics(self._call("AnalyzeStack", request), default_urn="")
 
     @staticmethod
-    def _diagnostics(response, default_urn: str) -> list[Diagnostic]:
+    def _diagnostics(response: Any, default_urn: str) -> list[Diagnostic]:
         out = []
         for d in response.diagnostics:
             message = d.message

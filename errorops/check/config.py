@@ -50,7 +50,7 @@ def _levels(model: Model) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _recipients(model: Model, config: dict) -> dict[str, dict[str, Any]]:
+def _recipients(model: Model, config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     ns = model.project_name + ":"
     channels = model.gcp.channels if model.gcp else ()
     out = {}

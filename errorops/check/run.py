@@ -24,7 +24,7 @@ from .config import policy_config
 POLICY_DIR = REPO_ROOT / "policies"
 
 # The pack's config of a stack (default: ``config.policy_config``); tests pass what a workflow passes.
-ConfigFor = Callable[[Model, StackFile], dict]
+ConfigFor = Callable[[Model, StackFile], dict[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,15 @@ results of lookups, each a clearly marked placeholder.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pulumi.runtime import mocks
 
 COMPUTED = "<computed at deploy>"
+
+T = TypeVar("T")
 
 # Outputs a provider computes that the program reads; everything else echoes the inputs.
 _COMPUTED_OUTPUTS: dict[str, tuple[str, ...]] = {
@@ -52,22 +55,22 @@ class Registration:
     type: str
     name: str
     urn: str
-    inputs: dict
-    options: dict
+    inputs: dict[str, Any]
+    options: dict[str, Any]
 
 
 @dataclass
 class Lookup:
     token: str
-    args: dict
-    result: dict
+    args: dict[str, Any]
+    result: dict[str, Any]
 
 
 class RecordingMocks(mocks.Mocks):
     def __init__(self) -> None:
         self.lookups: list[Lookup] = []
 
-    def new_resource(self, args: mocks.MockResourceArgs):
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         outputs = dict(args.inputs)
         for name, template in _COMPUTED_TEMPLATES.get(args.typ, {}).items():
             outputs.setdefault(name, template.format(name=args.name, project=args.inputs.get("project", "<project>")))
@@ -75,7 +78,7 @@ class RecordingMocks(mocks.Mocks):
             outputs.setdefault(name, COMPUTED)
         return f"<id of {args.name}>", outputs
 
-    def call(self, args: mocks.MockCallArgs):
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         placeholder = f"<lookup at deploy: {args.token.rsplit(':', 1)[-1]}>"
         result = {**args.args, "id": placeholder, "internalId": placeholder}
         self.lookups.append(Lookup(args.token, dict(args.args), result))
@@ -89,7 +92,7 @@ def _thread_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def _closing_thread_loop(call, request):
+def _closing_thread_loop(call: Callable[[Any], T], request: Any) -> T:
     """Run a mock-monitor call and close the event loop it made for its worker thread.
 
     The SDK's mock monitor gives each worker thread a loop it never closes; left
@@ -115,14 +118,15 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(recording)
         self.registrations = []
 
-    def Invoke(self, request: Any):
+    def Invoke(self, request: Any) -> Any:
         return _closing_thread_loop(super().Invoke, request)
 
-    def RegisterResource(self, request: Any):
+    def RegisterResource(self, request: Any) -> Any:
         return _closing_thread_loop(self._register, request)
 
-    def _register(self, request: Any):
-        response = super().RegisterResource(request)
+    def _register(self, request: Any) -> Any:
+        # The SDK's MockMonitor is not annotated; its requests and responses are protobuf messages.
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             from pulumi.runtime import rpc
 

@@ -29,13 +29,13 @@ from .secrets import SECRET, SECRET_PLACEHOLDER, mask
 class PlannedResource:
     type: str
     name: str
-    inputs: dict
-    options: dict
+    inputs: dict[str, Any]
+    options: dict[str, Any]
     # For `errorops check` (not printed by plan): the resource's URN, the URNs it depends on,
     # and the paths in `inputs` whose values the program passed as secrets (masked above).
     urn: str = ""
     dependencies: tuple[str, ...] = ()
-    secret_paths: tuple[tuple, ...] = ()
+    secret_paths: tuple[tuple[str | int, ...], ...] = ()
 
 
 @dataclass
@@ -44,10 +44,10 @@ class StackPlan:
     environment: str
     resources: list[PlannedResource]
     outputs: dict[str, Any]
-    lookups: list[dict]
+    lookups: list[dict[str, Any]]
     unset_config: list[str] = field(default_factory=list)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "stack": self.stack,
             "resources": [
@@ -65,7 +65,7 @@ class StackPlan:
 _SENTRY_PAYLOADS = ("pulumi-python:dynamic/sentry:Monitor", "pulumi-python:dynamic/sentry:Alert")
 
 
-def _as_sent(type_: str, inputs: dict) -> dict:
+def _as_sent(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
     if type_ in _SENTRY_PAYLOADS and isinstance(inputs.get("payload"), dict):
         return {**inputs, "payload": wire_body(inputs["payload"])}
     return inputs
@@ -83,8 +83,8 @@ def _stack_config(model: Model, stack: StackFile) -> tuple[dict[str, str], list[
     ns = model.project_name + ":"
     config = {k: _config_text(v) for k, v in stack.values.items()}
     secret_keys = sorted(stack.secure_keys)
-    for key in secret_keys:
-        config[key] = SECRET_PLACEHOLDER
+    for secret_key in secret_keys:
+        config[secret_key] = SECRET_PLACEHOLDER
     unset = []
     for key in model.config_keys:
         full = ns + key.name
@@ -101,7 +101,7 @@ def _stack_config(model: Model, stack: StackFile) -> tuple[dict[str, str], list[
     return config, sorted(secret_keys), unset
 
 
-def _secret_paths(value: Any, path: tuple = ()) -> list[tuple]:
+def _secret_paths(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
     """Paths of the secret-wrapped values inside ``value`` (before masking)."""
     if isinstance(value, dict):
         if is_wire_secret(value):
@@ -112,7 +112,7 @@ def _secret_paths(value: Any, path: tuple = ()) -> list[tuple]:
     return []
 
 
-def _short(urn: str, root: str) -> str | None:
+def _short(urn: str, root: str | None) -> str | None:
     return None if not urn or urn == root else urn.rsplit("::", 1)[-1]
 
 
@@ -130,7 +130,8 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
 
     config, secret_keys, unset = _stack_config(model, stack)
     skip_source_positions()
-    runtime_settings.set_root_resource(None)
+    # The SDK annotates the root as a Resource, but its ContextVar holds None until a stack is made: this resets it.
+    runtime_settings.set_root_resource(None)  # type: ignore[arg-type]
     set_all_config(config, secret_keys)
     recording = RecordingMocks()
     monitor = RecordingMonitor(recording)
@@ -138,6 +139,7 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
     root = runtime_settings.get_root_resource()
     sync_await(run_pulumi_func(lambda: run(model)))
 
+    assert root is not None  # set_mocks made the stack resource
     root_urn = sync_await(root.urn.future())
     resources = sorted(
         (
@@ -161,8 +163,8 @@ def plan_stack(model: Model, stack: StackFile) -> StackPlan:
         key=lambda r: (r.type, r.name),
     )
     lookups = sorted(
-        ({"token": l.token, "args": mask(l.args), "result": mask(l.result)} for l in recording.lookups),
-        key=lambda l: (l["token"], repr(sorted(l["args"].items()))),
+        ({"token": lookup.token, "args": mask(lookup.args), "result": mask(lookup.result)} for lookup in recording.lookups),
+        key=lambda entry: (entry["token"], repr(sorted(entry["args"].items()))),
     )
     environment = str(config.get(model.project_name + ":environment"))
     return StackPlan(stack.name, environment, resources, _resolve_outputs(root), lookups, unset)
@@ -241,7 +243,7 @@ def _result_of(stack: StackFile, pid: int, fd: int) -> StackPlan:
 
 def stacks_in_order(model: Model, name: str) -> list[StackFile]:
     """The stacks to plan for ``--stack NAME|all``, in the order environments are declared."""
-    order = {e.id: i for i, e in enumerate(model.environments)}
+    order: dict[str | None, int] = {e.id: i for i, e in enumerate(model.environments)}
     key = model.project_name + ":environment"
     stacks = sorted(model.stacks, key=lambda s: (order.get(s.values.get(key), len(order)), s.name))
     if name == "all":

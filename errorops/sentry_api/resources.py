@@ -117,18 +117,18 @@ class _SentryProvider(ResourceProvider):
         return SentryClient(base_url, token, warn=pulumi.log.warn)
 
     @staticmethod
-    def _project_filter(props: dict) -> str:
+    def _project_filter(props: dict[str, Any]) -> str:
         # A numeric id where known: Sentry refused slugs in ?project= before getsentry/sentry#117446.
         return str(props.get("project_id") or props["project"])
 
-    def _scope_failures(self, news: dict) -> list[CheckFailure]:
+    def _scope_failures(self, news: dict[str, Any]) -> list[CheckFailure]:
         return [
             CheckFailure(key, f"{key} must be a non-empty string (a slug or id)")
             for key in self.scope
             if news.get(key) != UNKNOWN and not (isinstance(news.get(key), str) and news[key].strip())
         ]
 
-    def _replaces(self, olds: dict, news: dict) -> list[str]:
+    def _replaces(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
         return [key for key in self.scope if olds.get(key) != news.get(key)]
 
 
@@ -138,9 +138,10 @@ class _PayloadProvider(_SentryProvider):
     create_template = ""
     item_template = ""
     item_key = ""
-    as_request: Callable[[dict], dict]
+    list_template: str
+    as_request: Callable[[dict[str, Any]], dict[str, Any]]
 
-    def check(self, _olds: dict, news: dict) -> CheckResult:
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = self._scope_failures(news)
         payload = news.get("payload")
         if payload == UNKNOWN:
@@ -157,12 +158,12 @@ class _PayloadProvider(_SentryProvider):
         failures += [CheckFailure("payload", f"{message} (Sentry API request schema)") for message in sorted(errors)]
         return CheckResult(news, failures)
 
-    def diff(self, _id: str, olds: dict, news: dict) -> PayloadDiff:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> PayloadDiff:
         old, new = olds.get("payload"), news.get("payload")
         changed = changed_keys(old, new) if isinstance(old, dict) and isinstance(new, dict) else ["payload"]
         return PayloadDiff(changed, self._replaces(olds, news))
 
-    def create(self, props: dict) -> CreateResult:
+    def create(self, props: dict[str, Any]) -> CreateResult:
         client = self.client()
         path = _path(self.create_template, **{_PATH_PARAMS[k]: props[k] for k in self.scope})
         body = wire_body(props["payload"])
@@ -187,17 +188,18 @@ class _PayloadProvider(_SentryProvider):
                 raise SentryApiError(f"{self.label}: Sentry answered POST {path} without the id of what it created, "
                                      f"and lists nothing named {body['name']!r}", status=None, method="POST",
                                      path=path, resource=self.label)
+        assert sentry_id is not None  # the loop ends with an id, or raises
         return CreateResult(sentry_id, self._outs(sentry_id, props, props["payload"]))
 
-    def _find_by_name(self, client: SentryClient, props: dict, name: str) -> str | None:
+    def _find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
         listing = _path(self.list_template, organization_id_or_slug=props["organization"])
         items = client.paginate(listing, self._list_params(props), resource=self.label)
         return next((str(item["id"]) for item in items if item.get("name") == name), None)
 
-    def _list_params(self, props: dict) -> dict:
+    def _list_params(self, props: dict[str, Any]) -> dict[str, Any]:
         return {}
 
-    def read(self, id_: str, props: dict) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             answer = self.client().get(self._item_path(props, id_), resource=self.label)
         except SentryApiError as error:
@@ -212,27 +214,27 @@ class _PayloadProvider(_SentryProvider):
         outs = self._outs(id_, props, live)
         return ReadResult(id_, outs, {k: v for k, v in outs.items() if k != "sentry_id"})
 
-    def update(self, id_: str, _olds: dict, news: dict) -> UpdateResult:
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client = self.client()
         body = self._update_body(client, news, id_, wire_body(news["payload"]))
         client.put(self._item_path(news, id_), body, resource=self.label)
         return UpdateResult(self._outs(id_, news, news["payload"]))
 
-    def _update_body(self, client: SentryClient, props: dict, id_: str, body: dict) -> dict:
+    def _update_body(self, client: SentryClient, props: dict[str, Any], id_: str, body: dict[str, Any]) -> dict[str, Any]:
         return body
 
-    def delete(self, id_: str, props: dict) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         try:
             self.client().delete(self._item_path(props, id_), resource=self.label)
         except SentryApiError as error:
             if error.status != 404:  # already gone is what we wanted
                 raise
 
-    def _outs(self, sentry_id: str, props: dict, payload: Any) -> dict:
+    def _outs(self, sentry_id: str, props: dict[str, Any], payload: Any) -> dict[str, Any]:
         extra = {"project_id": props["project_id"]} if props.get("project_id") else {}
         return {"sentry_id": sentry_id, **{k: props[k] for k in self.scope}, **extra, "payload": payload}
 
-    def _item_path(self, props: dict, id_: str) -> str:
+    def _item_path(self, props: dict[str, Any], id_: str) -> str:
         return _path(self.item_template, organization_id_or_slug=props["organization"], **{self.item_key: id_})
 
 
@@ -243,7 +245,7 @@ class MonitorProvider(_PayloadProvider):
     list_template = DETECTORS
     as_request = staticmethod(detector_as_request)
 
-    def _list_params(self, props: dict) -> dict:
+    def _list_params(self, props: dict[str, Any]) -> dict[str, Any]:
         # A numeric id: Sentry refused slugs in ?project= before getsentry/sentry#117446.
         return {"project": self._project_filter(props)}
 
@@ -255,7 +257,7 @@ class AlertProvider(_PayloadProvider):
     list_template = WORKFLOWS
     as_request = staticmethod(workflow_as_request)
 
-    def _update_body(self, client: SentryClient, props: dict, id_: str, body: dict) -> dict:
+    def _update_body(self, client: SentryClient, props: dict[str, Any], id_: str, body: dict[str, Any]) -> dict[str, Any]:
         # A PUT without the ids of the existing action filters and actions makes Sentry delete
         # and recreate them, which resets their throttle state; send the ids of those that stay.
         current = client.get(self._item_path(props, id_), resource=self.label)
@@ -267,10 +269,10 @@ class _ProjectScopedProvider(_SentryProvider):
 
     scope = ("organization", "project")
 
-    def check(self, _olds: dict, news: dict) -> CheckResult:
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return CheckResult(news, self._scope_failures(news))
 
-    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = self._replaces(olds, news)
         return DiffResult(changes=bool(replaces), replaces=replaces)
 
@@ -288,7 +290,7 @@ class DefaultAlertRemovalProvider(_ProjectScopedProvider):
 
     kind = "DefaultAlertRemoval"
 
-    def create(self, props: dict) -> CreateResult:
+    def create(self, props: dict[str, Any]) -> CreateResult:
         client = self.client()
         org, proj = props["organization"], props["project"]
         ours = set(_detector_ids(client, org, self._project_filter(props), self.label))
@@ -314,7 +316,7 @@ class DefaultAlertRemovalProvider(_ProjectScopedProvider):
             outs["project_id"] = props["project_id"]
         return CreateResult(f"{org}/{proj}", outs)
 
-    def delete(self, _id: str, _props: dict) -> None:
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
         # Forgetting the removal must not bring Sentry's default alert back.
         return None
 
@@ -337,17 +339,17 @@ class ProjectErrorDetectorProvider(_ProjectScopedProvider):
 
     kind = "ProjectErrorDetector"
 
-    def _find(self, props: dict) -> str | None:
+    def _find(self, props: dict[str, Any]) -> str | None:
         found = _detector_ids(self.client(), props["organization"], self._project_filter(props), self.label, "error")
         return found[0] if found else None
 
-    def _outs(self, props: dict, sentry_id: str) -> dict:
+    def _outs(self, props: dict[str, Any], sentry_id: str) -> dict[str, Any]:
         outs = {"organization": props["organization"], "project": props["project"], "sentry_id": sentry_id}
         if props.get("project_id"):
             outs["project_id"] = props["project_id"]
         return outs
 
-    def create(self, props: dict) -> CreateResult:
+    def create(self, props: dict[str, Any]) -> CreateResult:
         sentry_id = self._find(props)
         if sentry_id is None:
             path = _path(DETECTORS, organization_id_or_slug=props["organization"])
@@ -356,7 +358,7 @@ class ProjectErrorDetectorProvider(_ProjectScopedProvider):
                 status=404, method="GET", path=path, resource=self.label)
         return CreateResult(sentry_id, self._outs(props, sentry_id))
 
-    def read(self, id_: str, props: dict) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             sentry_id = self._find(props)
         except SentryApiError as error:
@@ -367,7 +369,7 @@ class ProjectErrorDetectorProvider(_ProjectScopedProvider):
             return ReadResult("", {})
         return ReadResult(sentry_id, self._outs(props, sentry_id))
 
-    def delete(self, _id: str, _props: dict) -> None:
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
         # Sentry's own monitor: never deleted by us.
         return None
 
@@ -378,14 +380,14 @@ class Monitor(PickleSafeResource, module="sentry", name="Monitor"):
     sentry_id: pulumi.Output[str]
     organization: pulumi.Output[str]
     project: pulumi.Output[str]
-    payload: pulumi.Output[dict]
+    payload: pulumi.Output[dict[str, Any]]
 
     def __init__(
         self,
         resource_name: str,
         organization: pulumi.Input[str],
         project: pulumi.Input[str],
-        payload: pulumi.Input[dict],
+        payload: pulumi.Input[dict[str, Any]],
         project_id: Optional[pulumi.Input[str]] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
@@ -402,13 +404,13 @@ class Alert(PickleSafeResource, module="sentry", name="Alert"):
 
     sentry_id: pulumi.Output[str]
     organization: pulumi.Output[str]
-    payload: pulumi.Output[dict]
+    payload: pulumi.Output[dict[str, Any]]
 
     def __init__(
         self,
         resource_name: str,
         organization: pulumi.Input[str],
-        payload: pulumi.Input[dict],
+        payload: pulumi.Input[dict[str, Any]],
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
         props = {"organization": organization, "payload": payload, "sentry_id": None}
@@ -439,7 +441,7 @@ class DefaultAlertRemoval(_ProjectScoped, module="sentry", name="DefaultAlertRem
     provider_class, output = DefaultAlertRemovalProvider, "removed_ids"
     organization: pulumi.Output[str]
     project: pulumi.Output[str]
-    removed_ids: pulumi.Output[list]
+    removed_ids: pulumi.Output[list[str]]
 
 
 class ProjectErrorDetector(_ProjectScoped, module="sentry", name="ProjectErrorDetector"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ...model.position import At
 from ...problems import Problem
 
 
@@ -11,12 +12,13 @@ def listing(ids: Iterable[str]) -> str:
     return ", ".join(sorted(ids)) or "none"
 
 
-def unknown(at, what: str, ref: str, known: Iterable[str], *path, label: str = "known") -> Problem:
+def unknown(at: At, what: str, ref: str, known: Iterable[str], *path: str | int, label: str = "known") -> Problem:
     """``unknown team 'x' (teams: a, b)``, at ``path`` inside the object ``at`` points to."""
     return at.problem(f"unknown {what} '{ref}' ({label}: {listing(known)})", *path)
 
 
-def unknown_items(at, refs: Iterable[str], known: set, what: str, *path, label: str = "known") -> Iterator[Problem]:
+def unknown_items(at: At, refs: Iterable[str], known: set[str], what: str, *path: str | int,
+                  label: str = "known") -> Iterator[Problem]:
     """A problem for each entry of the list at ``path`` that is not in ``known``."""
     for index, ref in enumerate(refs):
         if ref not in known:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     if not model.config_keys and not model.stacks:
         return  # a folder of rule files alone: nothing to compare with
     declared = {k.name: k for k in model.config_keys}

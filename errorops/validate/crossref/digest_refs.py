@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ...model.digest import digest_spec
+from ...model.types import Model
 from ...problems import Problem
 from ._refs import unknown, unknown_items
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     spec = digest_spec(model)
     if spec is None:
         return

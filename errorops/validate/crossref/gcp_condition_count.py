@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 
 MAX_CONDITIONS = 6
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     if model.gcp is None:
         return
     for policy in model.gcp.policies:

@@ -21,15 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.gcp import GcpChannel, UptimeCheck
+from ...model.types import Model
 from ...problems import Problem
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None or (not model.config_keys and not model.stacks):
         return
     declared = {k.name: k for k in model.config_keys}
-    wanted = []
+    wanted: list[tuple[GcpChannel | UptimeCheck, str, str | None, str]] = []
     for ch in gcp.channels:
         wanted += [(ch, "auth_token_config", ch.auth_token_config, "secret"),
                    (ch, "service_key_config", ch.service_key_config, "secret"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model.gcp_render import context_for, documentation
+from ...model.types import Model
 from ...problems import Problem
 from ._gcp import policy_resolves, project_of
 
@@ -27,7 +28,7 @@ MAX_CONTENT = 8192
 MAX_SUBJECT = 255
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     if model.gcp is None:
         return
     for policy in model.gcp.policies:

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.gcp import Link
 from ...model.gcp_render import LINK_VARIABLES, variables_in
+from ...model.types import Model
 from ...problems import Problem
 
 MAX_LINKS = 3
 
 
-def _variables(link) -> Iterator[Problem]:
+def _variables(link: Link) -> Iterator[Problem]:
     names, bad = variables_in(link.url)
     for name in sorted(names - LINK_VARIABLES):
         yield link.at.problem(f"unknown variable ${{{name}}} in link (known: "
@@ -32,7 +34,7 @@ def _variables(link) -> Iterator[Problem]:
         yield link.at.problem(f"stray '$' in link near '{text}' (write $$ for a dollar sign)", "url")
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return

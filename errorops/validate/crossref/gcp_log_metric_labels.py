@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 
 # Unbounded per-request or per-user values; never a metric label.
@@ -30,7 +31,7 @@ def _unbounded(name: str) -> str | None:
     return next((u for u in UNBOUNDED if u in plain or u.replace("_", "") in plain), None)
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     if model.gcp is None:
         return
     for metric in model.gcp.log_metrics:

@@ -22,17 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.gcp import Query, SloSpec
 from ...model.gcp_render import variables_in
+from ...model.types import Model
 from ...problems import Problem
 
 
-def _scoped(obj, field: str, text: str | None, what: str) -> Iterator[Problem]:
+def _scoped(obj: Query | SloSpec, field: str, text: str | None, what: str) -> Iterator[Problem]:
     if text is not None and "project" not in variables_in(text)[0]:
         yield obj.at.problem(f"{what} is not scoped to the stack's project: add project_id=\"${{project}}\" "
                              "(PromQL) or resource.label.project_id=\"${project}\" (filter)", field)
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return
@@ -28,13 +29,14 @@ def check(model) -> Iterator[Problem]:
     email = {c.recipient for c in gcp.channels if c.type == "email"}
     pager = any(c.type == "pagerduty" for c in gcp.channels)
     used = {p.severity for p in gcp.policies}
-    reported: set[tuple] = set()
+    reported: set[tuple[str, str, str | None]] = set()
     for level in model.severity_levels:
         if level.id not in used:
             continue
         for env in model.environments:
             routes = level.routes_in(env)
-            missing = [("slack", i, f"Slack channel '{i}'") for i in routes.slack if i not in slack]
+            missing: list[tuple[str, str | None, str]] = [
+                ("slack", i, f"Slack channel '{i}'") for i in routes.slack if i not in slack]
             missing += [("email", i, f"recipient '{i}'") for i in routes.email if i not in email]
             if routes.pagerduty and not pager:
                 missing.append(("pagerduty", None, "PagerDuty"))

@@ -16,13 +16,24 @@ Failing (the second policy would replace the first)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
+from ...model.position import At
+from ...model.types import Model
 from ...problems import Problem
 
 
-def _duplicates(kind: str, items: Iterable, key=lambda item: item.id, field: str = "id") -> Iterator[Problem]:
-    first: dict = {}
+class _Located(Protocol):
+    """A model object: it knows where it was written."""
+
+    @property
+    def at(self) -> At: ...
+
+
+def _duplicates(kind: str, items: Iterable[_Located], key: Callable[[Any], str] = lambda item: item.id,
+                field: str = "id") -> Iterator[Problem]:
+    first: dict[str, _Located] = {}
     for item in items:
         value = key(item)
         if value in first:
@@ -33,7 +44,7 @@ def _duplicates(kind: str, items: Iterable, key=lambda item: item.id, field: str
             first[value] = item
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     gcp = model.gcp
     if gcp is None:
         return
@@ -47,4 +58,4 @@ def check(model) -> Iterator[Problem]:
     for policy in gcp.policies:
         yield from _duplicates(f"condition id in policy '{policy.id}'", policy.conditions)
     for metric in gcp.log_metrics:
-        yield from _duplicates(f"label of log metric '{metric.id}'", metric.labels, key=lambda l: l.key, field="key")
+        yield from _duplicates(f"label of log metric '{metric.id}'", metric.labels, key=lambda label: label.key, field="key")

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from ...model.gcp_render import user_labels
+from ...model.types import Model
 from ...problems import Problem
 
 KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
@@ -28,7 +29,7 @@ VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 MAX_LABELS = 64
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     if model.gcp is None:
         return
     for policy in model.gcp.policies:

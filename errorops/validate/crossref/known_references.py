@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 from ._refs import listing, unknown_items
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     teams = {t.id for t in model.teams}
     envs = {e.id for e in model.environments}
     for env in model.environments:

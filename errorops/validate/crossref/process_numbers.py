@@ -29,7 +29,8 @@ import math
 from collections.abc import Iterator
 
 from ...model.gcp import duration_seconds
-from ...model.sentry import threshold_words, window_words
+from ...model.sentry import MonitorSpec, threshold_words, window_words
+from ...model.types import Model
 from ...problems import Problem
 from ._refs import unknown
 
@@ -37,7 +38,7 @@ from ._refs import unknown
 _AS_VALUE = {"percent": lambda above: above / 100, "count": lambda above: above}
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     if model.gcp is None:
         return
     rules = {r.id: r for r in model.sentry.rules}
@@ -69,7 +70,7 @@ def check(model) -> Iterator[Problem]:
                     "window")
 
 
-def _place(monitor) -> str:
+def _place(monitor: MonitorSpec) -> str:
     """``file:line`` of the Sentry rule's threshold, for the message."""
     if monitor.at.doc is None:
         return monitor.at.file

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     recipients = {r.id: r for r in model.recipients}
     for level in model.severity_levels:
         for n, role in enumerate(level.routes.email):

@@ -28,7 +28,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...model.sentry import EAP_DATASETS, EAP_MIN_WINDOW, NAME_FIELDS
+from ...model.position import At
+from ...model.sentry import EAP_DATASETS, EAP_MIN_WINDOW, NAME_FIELDS, SentryRule
+from ...model.types import Model
 from ...problems import Problem
 from ._refs import unknown, unknown_items
 
@@ -52,7 +54,7 @@ def _units_for(aggregate: str) -> set[str]:
     return {"count", "percent", "percent_change", "milliseconds"}
 
 
-def _threshold(at, value: float, unit: str, aggregate: str, *path) -> Iterator[Problem]:
+def _threshold(at: At, value: float, unit: str, aggregate: str, *path: str) -> Iterator[Problem]:
     if unit not in _units_for(aggregate):
         yield at.problem(f"threshold unit '{unit}' does not fit {aggregate} (use {' or '.join(sorted(_units_for(aggregate)))})", *path)
     if value <= 0:
@@ -63,7 +65,7 @@ def _threshold(at, value: float, unit: str, aggregate: str, *path) -> Iterator[P
         yield at.problem(f"threshold {value} is a count and must be a whole number", *path)
 
 
-def _names(rule) -> Iterator[Problem]:
+def _names(rule: SentryRule) -> Iterator[Problem]:
     """A name says {threshold} where an environment sends another number than the name states."""
     unknown_fields = [f for f in _PLACEHOLDER.findall(rule.name) if f not in NAME_FIELDS[:2]]
     if unknown_fields:
@@ -81,7 +83,7 @@ def _names(rule) -> Iterator[Problem]:
                     f"states: write {placeholder} in the name instead of the number", field_)
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     alerting = model.sentry
     levels = {s.id: s for s in model.severity_levels}
     teams = {t.id for t in model.teams}

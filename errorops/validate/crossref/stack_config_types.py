@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")
@@ -33,7 +34,7 @@ ACCEPTS = {
 WRITE = {"boolean": "true or false", "integer": "a whole number", "array": "a list", "string": "text"}
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     ns = model.project_name + ":"
     declared = {k.name: k for k in model.config_keys}
     for stack in model.stacks:
@@ -41,6 +42,7 @@ def check(model) -> Iterator[Problem]:
             key = declared.get(full_key[len(ns):]) if full_key.startswith(ns) else None
             if key is None or key.type not in ACCEPTS or ACCEPTS[key.type](value):
                 continue
+            assert key.at.doc is not None  # a declared key was read from Pulumi.yaml
             where = key.at.doc.position(key.at.path, key=True)
             yield stack.value_at(full_key).problem(
                 f"config key '{full_key}' is declared {key.type} (at {key.at.file}:{where.line}:{where.column}); "

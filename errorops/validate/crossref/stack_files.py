@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...model.types import Model
 from ...problems import Problem
 from ._refs import listing
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     if not model.stacks:
         return
     ns = model.project_name + ":"

@@ -16,12 +16,22 @@ Failing (the second ``backend`` would silently replace the first)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
 
+from ...model.position import At
+from ...model.types import Model
 from ...problems import Problem
 
 
-def _duplicates(kind: str, items: Iterable, field: str = "id") -> Iterator[Problem]:
-    first: dict = {}
+class _Located(Protocol):
+    """A model object: it knows where it was written."""
+
+    @property
+    def at(self) -> At: ...
+
+
+def _duplicates(kind: str, items: Iterable[_Located], field: str = "id") -> Iterator[Problem]:
+    first: dict[Any, _Located] = {}
     for item in items:
         value = getattr(item, field)
         if value in first:
@@ -33,7 +43,7 @@ def _duplicates(kind: str, items: Iterable, field: str = "id") -> Iterator[Probl
             first[value] = item
 
 
-def check(model) -> Iterator[Problem]:
+def check(model: Model) -> Iterator[Problem]:
     yield from _duplicates("team id", model.teams)
     yield from _duplicates("environment id", model.environments)
     yield from _duplicates("Sentry project slug", (e.project for e in model.environments), "slug")
