@@ -27,3 +27,16 @@ def as_pulumi_sends(value):
     if isinstance(value, list):
         return [as_pulumi_sends(v) for v in value]
     return value
+
+
+def resources(plan, type_suffix: str) -> dict[str, dict]:
+    return {r.name: r.inputs for r in plan.resources if r.type.endswith(type_suffix)}
+
+
+def actions(alert_inputs: dict) -> list[tuple[str, str]]:
+    found = []
+    for group in alert_inputs["payload"]["actionFilters"]:
+        for action in group["actions"]:
+            config = action.get("config", {})
+            found.append((action["type"], str(config.get("targetIdentifier") or config.get("targetDisplay") or "")))
+    return sorted(found)
