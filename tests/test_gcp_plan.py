@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from errorops.model.gcp_render import human_minutes
 from errorops.plan import render_json, render_table
 from gcp_support import env_of, model, options, plan, resources, stack_names
 
@@ -40,7 +39,9 @@ def test_user_labels_and_documentation(stack):
         # Checklists come from the YAML, not from Python.
         for step in m.gcp.documentation.initial_assessment + m.gcp.documentation.investigation:
             assert f"- [ ] {step}" in doc["content"]
-        assert f"Respond within {human_minutes(level.response_business_minutes)} during business hours" in doc["content"]
+        # The response times of severity_levels.yaml, as the document words them.
+        respond = {"P0": "15 minutes", "P1": "2 hours", "P2": "24 hours"}[level.id]
+        assert f"Respond within {respond} during business hours" in doc["content"]
         links = doc["links"]
         assert 2 <= len(links) <= 3
         assert links[0] == {"displayName": "Sentry project",
