@@ -43,6 +43,19 @@ class _Server:
         return f"http://{host}:{port}"
 
 
+class _HttpDouble:
+    """A double served over loopback HTTP: ``handle(method, path, headers, raw)`` answers."""
+
+    def start(self):
+        self._server = _Server(_Handler)
+        self._server.server.double = self
+        self._server.start()
+        return self
+
+    def stop(self):
+        self._server.stop()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -91,23 +104,14 @@ def block_problems(blocks) -> list[str]:
 
 
 @dataclass
-class SlackDouble:
-    token: str = "xoxb-double-0000000000-test"
+class SlackDouble(_HttpDouble):
+    token: str = "slack-bot-token-of-the-double"
     channels: set = field(default_factory=lambda: {"C0DIGEST01"})
     posts: list = field(default_factory=list)
     # Answers to give before the normal ones: (http status, body, headers).
     queued: list = field(default_factory=list)
     # Seconds to wait before answering (a slow Slack).
     delay: float = 0.0
-
-    def start(self):
-        self._server = _Server(_Handler)
-        self._server.server.double = self
-        self._server.start()
-        return self
-
-    def stop(self):
-        self._server.stop()
 
     @property
     def api_url(self) -> str:
@@ -141,21 +145,12 @@ class SlackDouble:
 # --- Cloud Storage ----------------------------------------------------------------------------
 
 @dataclass
-class GcsDouble:
+class GcsDouble(_HttpDouble):
     bucket: str = "acf-digest-state"
     objects: dict = field(default_factory=dict)  # name -> (generation, bytes)
     requests: list = field(default_factory=list)
     fail_next: int = 0
     _generation: int = 1000
-
-    def start(self):
-        self._server = _Server(_Handler)
-        self._server.server.double = self
-        self._server.start()
-        return self
-
-    def stop(self):
-        self._server.stop()
 
     @property
     def url(self) -> str:

@@ -5,6 +5,8 @@ Plans run the real program under Pulumi's mocks (errorops.plan.runner.plan_stack
 
 from __future__ import annotations
 
+from typing import Any
+
 import dataclasses
 from functools import lru_cache
 from pathlib import Path
@@ -90,3 +92,13 @@ def locate(text: str, needle: str, n: int = 1) -> tuple[int, int]:
 def problems(root: Path) -> list[str]:
     result = check_repository(root)
     return [str(p) for p in result.problems]
+
+
+def policies_of(stack: str) -> dict[str, dict[str, Any]]:
+    """The planned alert policies of a stack, by logical name."""
+    return resources(plan(stack), "AlertPolicy")
+
+
+def level_of(policy: dict[str, Any]) -> str:
+    """A planned policy's severity level (P0, P1, ...), from its user labels."""
+    return str(policy["userLabels"]["severity"]).upper()

@@ -80,9 +80,9 @@ def test_no_digest_secret_reaches_the_plan(monkeypatch):
 
 
 def test_plain_token_in_a_stack_file_is_refused(repo):
-    repo.append("Pulumi.prod.yaml", "  errorops:digestSlackBotToken: xoxb-1234-not-a-real-token\n")
+    repo.append("Pulumi.prod.yaml", "  errorops:digestSlackBotToken: slack-bot-token-not-real\n")
     (problem,) = repo.problems()
-    assert problem.startswith(f"{repo.at('Pulumi.prod.yaml', 'xoxb-1234-not-a-real-token')}: ")
+    assert problem.startswith(f"{repo.at('Pulumi.prod.yaml', 'slack-bot-token-not-real')}: ")
     assert "pulumi config set --secret digestSlackBotToken" in problem and "xoxb" not in problem
 
 

@@ -9,17 +9,9 @@ import json
 import pytest
 
 from errorops.plan import render_json, render_table
-from gcp_support import env_of, model, options, plan, resources, stack_names
+from gcp_support import level_of, policies_of, env_of, model, options, plan, resources, stack_names
 
 STACKS = stack_names()
-
-
-def _policies(stack: str) -> dict[str, dict]:
-    return resources(plan(stack), "AlertPolicy")
-
-
-def _level(policy: dict) -> str:
-    return policy["userLabels"]["severity"].upper()
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -28,8 +20,8 @@ def test_user_labels_and_documentation(stack):
     m = model()
     org = m.organization.slug
     project_slug = m.environment(env).project.slug
-    for policy_id, policy in _policies(stack).items():
-        level = m.severity(_level(policy))
+    for policy_id, policy in policies_of(stack).items():
+        level = m.severity(level_of(policy))
         assert set(policy["userLabels"]) == {"severity", "team", "environment"}
         assert policy["userLabels"]["environment"] == env
         doc = policy["documentation"]
@@ -50,13 +42,13 @@ def test_user_labels_and_documentation(stack):
 
 
 def test_p0_documentation_states_both_response_times():
-    doc = _policies("prod")["service-unavailable"]["documentation"]["content"]
+    doc = policies_of("prod")["service-unavailable"]["documentation"]["content"]
     assert "within 15 minutes during business hours, 30 minutes 24/7" in doc
     assert "correlation_id" in doc
 
 
 def test_cache_hit_ratio_policy_has_its_own_link_with_the_project_filled_in():
-    links = _policies("prod")["cache-hit-ratio-low"]["documentation"]["links"]
+    links = policies_of("prod")["cache-hit-ratio-low"]["documentation"]["links"]
     assert links[2]["url"].endswith("?project=ai-content-factory-prod")
 
 
@@ -124,7 +116,7 @@ def test_slo_and_burn_rate_alert(stack):
     # Burn rates: the error ratio over the budget (1 - goal), each alert over a long and a short window.
     for policy_id, windows in (("error-budget-fast-burn", ("1h", "5m")), ("error-budget-slow-burn", ("6h", "30m")),
                                ("error-rate-above-target", ("24h", "2h"))):
-        query = _policies(stack)[policy_id]["conditions"][0]["conditionPrometheusQueryLanguage"]["query"]
+        query = policies_of(stack)[policy_id]["conditions"][0]["conditionPrometheusQueryLanguage"]["query"]
         assert query.count(" / 0.01 > ") == 2 and " and " in query
         assert all(f"[{w}]" in query for w in windows)
 

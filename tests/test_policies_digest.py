@@ -28,11 +28,11 @@ def test_a_token_as_a_plain_value_fails():
     def leak(props):
         envs = _envs(props)
         index = next(n for n, e in enumerate(envs) if e["name"] == "SLACK_BOT_TOKEN")
-        envs[index] = {"name": "SLACK_BOT_TOKEN", "value": "xoxb-not-a-real-token"}
+        envs[index] = {"name": "SLACK_BOT_TOKEN", "value": "plain-bot-token-value"}
     job = edited(planned("prod").resource("digest-job"), leak)
     (message,) = check(DIGEST, job)
     assert "(SLACK_BOT_TOKEN) is given as a plain value: reference a Secret Manager secret instead" in message
-    assert "xoxb" not in message
+    assert "plain-bot-token-value" not in message
 
 
 def test_a_secret_env_without_reference_fails():

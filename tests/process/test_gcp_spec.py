@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gcp_support import channel_ids, env_of, plan, resources, stack_names
+from gcp_support import level_of, policies_of, channel_ids, env_of, plan, resources, stack_names
 
 pytestmark = pytest.mark.process
 
@@ -45,23 +45,15 @@ AUTO_CLOSE = {"P0": "1800s", "P1": "7200s", "P2": "86400s"}
 STACKS = stack_names()
 
 
-def _policies(stack: str) -> dict[str, dict]:
-    return resources(plan(stack), "AlertPolicy")
-
-
-def _level(policy: dict) -> str:
-    return policy["userLabels"]["severity"].upper()
-
-
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_policy_is_declared_in_every_stack(stack):
-    assert set(_policies(stack)) == set(POLICIES)
+    assert set(policies_of(stack)) == set(POLICIES)
 
 
 @pytest.mark.parametrize("policy_id", sorted(POLICIES))
 def test_policy_condition_threshold_and_duration(policy_id):
     severity, kind, threshold, duration, marker = POLICIES[policy_id]
-    policy = _policies("prod")[policy_id]
+    policy = policies_of("prod")[policy_id]
     assert policy["severity"] == severity
     assert policy["combiner"] == "OR"
     cond = policy["conditions"][0]
@@ -83,8 +75,8 @@ def test_policy_condition_threshold_and_duration(policy_id):
 @pytest.mark.parametrize("stack", STACKS)
 def test_policies_route_to_their_levels_channels_in_each_environment(stack):
     expected = CHANNELS[env_of(stack)]
-    for policy_id, policy in _policies(stack).items():
-        level = _level(policy)
+    for policy_id, policy in policies_of(stack).items():
+        level = level_of(policy)
         assert channel_ids(policy) == expected[level], policy_id
         strategy = policy["alertStrategy"]
         assert strategy["autoClose"] == AUTO_CLOSE[level]
