@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pulumi
 
 from ..model.types import Model
@@ -12,6 +14,25 @@ from .pagerduty import declare_escalation_policies
 from .sentry_alerts import declare_sentry_alerts
 from .sentry_org import declare_sentry_org
 from .settings import read_settings
+
+
+# One class of each pulumi_gcp module the program declares with: touching it loads the
+# module, which pulumi_gcp otherwise does lazily, on first use.
+_SDK_CLASSES = ("logging.Metric", "monitoring.AlertPolicy", "storage.Bucket", "cloudrunv2.Job", "cloudscheduler.Job",
+                "secretmanager.Secret", "artifactregistry.Repository", "serviceaccount.Account", "projects.Service")
+
+
+def load_sdk() -> None:
+    """Load now what the program will declare with: the offline plan does it once, before it
+    forks a planner per stack, rather than once in every planner."""
+    import pulumi_gcp as gcp
+
+    with warnings.catch_warnings():
+        # Loading announces deprecations of data sources errorops does not use.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for path in _SDK_CLASSES:
+            module, name = path.split(".")
+            getattr(getattr(gcp, module), name)
 
 
 def declare_stack(model: Model) -> None:

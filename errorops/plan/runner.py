@@ -178,6 +178,11 @@ def plan_stacks(model: Model, stacks: list[StackFile]) -> list[StackPlan]:
     # lock held in the child: only a single-threaded process forks.
     if len(stacks) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return [plan_stack(model, stack) for stack in stacks]
+    # The program and the SDK modules it declares with are loaded here, once, not in each planner.
+    from ..declare import load_sdk
+
+    load_sdk()
+
     children = [_fork_planner(model, stack) for stack in stacks]
     try:
         return [_result_of(stack, pid, fd) for stack, (pid, fd) in zip(stacks, children)]
