@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from errorops.plan import render_json, render_table, runner

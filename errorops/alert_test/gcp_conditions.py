@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .sentry_alerts import Unsupported
 
@@ -165,8 +166,12 @@ def _reduce(values: list[float], reducer: str) -> float:
     raise Unsupported(f"the evaluator does not play the reducer {reducer!r}")
 
 
-def _group_key(series: Series, fields: list[str]) -> tuple:
-    key = []
+# The labels a group of series shares, sorted by name (None: the series lacks the label).
+GroupKey = tuple[tuple[str, str | None], ...]
+
+
+def _group_key(series: Series, fields: list[str]) -> GroupKey:
+    key: list[tuple[str, str | None]] = []
     for f in fields:
         if f in ("resource.label.*", "resource.labels.*"):
             names = series.resource_labels if series.resource_labels is not None else series.labels.keys()
@@ -180,7 +185,7 @@ def _seconds(text: str) -> int:
     return int(str(text).rstrip("s") or 0)
 
 
-def values_at(condition: dict, series: list[Series], t: int) -> dict[tuple, float]:
+def values_at(condition: dict[str, Any], series: list[Series], t: int) -> dict[GroupKey, float]:
     """The aligned and reduced value of each group at ``t`` (groups without data are absent)."""
     clauses = parse_filter(condition["filter"])
     (aggregation,) = condition.get("aggregations") or [{}]
@@ -188,7 +193,7 @@ def values_at(condition: dict, series: list[Series], t: int) -> dict[tuple, floa
     aligner = aggregation.get("perSeriesAligner", "ALIGN_NONE")
     reducer = aggregation.get("crossSeriesReducer", "REDUCE_NONE")
     fields = list(aggregation.get("groupByFields") or [])
-    groups: dict[tuple, list[float]] = {}
+    groups: dict[GroupKey, list[float]] = {}
     for s in series:
         if not selected(s, clauses):
             continue
@@ -210,7 +215,7 @@ def _violates(value: float, comparison: str, threshold: float) -> bool:
     raise Unsupported(f"the evaluator does not play {comparison!r} (the API has only GT and LT)")
 
 
-def _triggered(failing: int, total: int, trigger: dict | None) -> bool:
+def _triggered(failing: int, total: int, trigger: dict[str, Any] | None) -> bool:
     trigger = trigger or {"count": 1}
     if "percent" in trigger:
         return total > 0 and failing * 100 / total >= trigger["percent"]
@@ -221,7 +226,7 @@ def _evaluations(t: int, duration: int) -> list[int]:
     return list(range(t - duration, t + 1, EVALUATION_STEP)) if duration else [t]
 
 
-def threshold_met(condition: dict, series: list[Series], t: int) -> bool:
+def threshold_met(condition: dict[str, Any], series: list[Series], t: int) -> bool:
     duration = _seconds(condition.get("duration", "0s"))
     comparison, threshold = condition["comparison"], condition.get("thresholdValue", 0)
     per_time = [values_at(condition, series, when) for when in _evaluations(t, duration)]
@@ -231,7 +236,7 @@ def threshold_met(condition: dict, series: list[Series], t: int) -> bool:
     return _triggered(len(failing), len(groups), condition.get("trigger"))
 
 
-def absent_met(condition: dict, series: list[Series], t: int) -> bool:
+def absent_met(condition: dict[str, Any], series: list[Series], t: int) -> bool:
     duration = _seconds(condition.get("duration", "120s"))
     clauses = parse_filter(condition["filter"])
     chosen = [s for s in series if selected(s, clauses)]
@@ -257,7 +262,7 @@ def _increase(chosen: list[Series], start: int, end: int) -> float:
     return total
 
 
-def burn_rate(slo: dict, series: list[Series], t: int, lookback: int) -> float | None:
+def burn_rate(slo: dict[str, Any], series: list[Series], t: int, lookback: int) -> float | None:
     """The SLO's error ratio over (t - lookback, t] divided by its budget; None without requests."""
     ratio = (slo.get("requestBasedSli") or {}).get("goodTotalRatio")
     if not ratio:
@@ -274,10 +279,11 @@ def burn_rate(slo: dict, series: list[Series], t: int, lookback: int) -> float |
         bad = requests(ratio["badServiceFilter"])
     else:
         bad = total - requests(ratio["goodServiceFilter"])
-    return bad / total / (1 - slo["goal"])
+    goal: float = slo["goal"]
+    return bad / total / (1 - goal)
 
 
-def slo_burn_met(condition: dict, series: list[Series], t: int, slos: dict[str, dict]) -> bool:
+def slo_burn_met(condition: dict[str, Any], series: list[Series], t: int, slos: dict[str, dict[str, Any]]) -> bool:
     match = _BURN.match(condition["filter"])
     if not match:
         raise Unsupported(f"the evaluator does not read the filter {condition['filter']!r}")
@@ -292,7 +298,8 @@ def slo_burn_met(condition: dict, series: list[Series], t: int, slos: dict[str, 
                for r in rates)
 
 
-def condition_met(condition: dict, series: list[Series], t: int, slos: dict[str, dict] | None = None) -> bool:
+def condition_met(condition: dict[str, Any], series: list[Series], t: int,
+                  slos: dict[str, dict[str, Any]] | None = None) -> bool:
     """Whether one planned condition (conditionThreshold or conditionAbsent) is met at ``t``.
 
     ``slos``: the planned SLOs (inputs) by resource name, for burn-rate conditions."""

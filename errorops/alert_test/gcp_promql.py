@@ -19,10 +19,15 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import yaml
+
+if TYPE_CHECKING:
+    from ..plan.runner import PlannedResource
 
 ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
 
@@ -39,9 +44,14 @@ def _seconds(text: str) -> int:
     return int(str(text).rstrip("s") or 0)
 
 
-def promql_alerts(resources) -> dict[str, dict]:
+# One planned PromQL condition as a Prometheus alerting rule: its policy and index, query, `for`
+# and evaluation interval (seconds).
+PromAlert = TypedDict("PromAlert", {"policy": str, "condition": int, "expr": str, "for": int, "interval": int})
+
+
+def promql_alerts(resources: Iterable[PlannedResource]) -> dict[str, PromAlert]:
     """alert name -> {policy, condition, expr, for, interval} of every PromQL condition planned."""
-    alerts = {}
+    alerts: dict[str, PromAlert] = {}
     for r in resources:
         if r.type != ALERT_POLICY:
             continue
@@ -72,7 +82,7 @@ class Check:
 class Case:
     name: str
     interval: int  # seconds between samples
-    series: list[dict] = field(default_factory=list)  # {"series": selector, "values": notation}
+    series: list[dict[str, str]] = field(default_factory=list)  # {"series": selector, "values": notation}
     checks: list[Check] = field(default_factory=list)
 
 
@@ -84,14 +94,14 @@ def _duration(seconds: int) -> str:
 PROBE_LABEL = "errorops_check"
 
 
-def _instant(alerts: dict[str, dict], check: Check) -> bool:
+def _instant(alerts: dict[str, PromAlert], check: Check) -> bool:
     """A silent check of a condition without `for` needs no rule evaluation: the alert fires at
     an evaluation exactly when the query returns something, so one query at that evaluation
     time answers it (and saves promtool evaluating every step up to it)."""
     return check.firing is False and alerts[check.alert]["for"] == 0
 
 
-def _probe(alerts: dict[str, dict], case: Case, check: Check) -> dict:
+def _probe(alerts: dict[str, PromAlert], case: Case, check: Check) -> dict[str, Any]:
     a = alerts[check.alert]
     # Alerts are evaluated on the group's schedule: the state at `at` is that of the last evaluation.
     at = check.at - check.at % a["interval"]
@@ -100,11 +110,11 @@ def _probe(alerts: dict[str, dict], case: Case, check: Check) -> dict:
     return {"expr": expr, "eval_time": _duration(at), "exp_samples": []}
 
 
-def write_files(folder: Path, alerts: dict[str, dict], cases: list[Case], stem: str = "tests") -> Path:
+def write_files(folder: Path, alerts: dict[str, PromAlert], cases: list[Case], stem: str = "tests") -> Path:
     """A rules file of the planned conditions the cases check, and a test file; returns the latter."""
     used = sorted({c.alert for case in cases for c in case.checks if not _instant(alerts, c)})
     # One group per evaluation interval: the planned one, as Cloud Monitoring evaluates it.
-    groups: dict[int, list] = {}
+    groups: dict[int, list[dict[str, str]]] = {}
     for name in used:
         a = alerts[name]
         groups.setdefault(a["interval"], []).append({"alert": name, "expr": a["expr"], "for": _duration(a["for"])})
@@ -124,7 +134,7 @@ def write_files(folder: Path, alerts: dict[str, dict], cases: list[Case], stem: 
     return path
 
 
-def _promtool(folder: Path, files: list[Path]) -> subprocess.CompletedProcess:
+def _promtool(folder: Path, files: list[Path]) -> subprocess.CompletedProcess[str]:
     tool = promtool()
     if tool is None:
         raise FileNotFoundError("promtool is not installed (apt-get install prometheus; .ci/run installs it)")
@@ -132,7 +142,7 @@ def _promtool(folder: Path, files: list[Path]) -> subprocess.CompletedProcess:
                           text=True, timeout=600)
 
 
-def run_promtool(folder: Path, alerts: dict[str, dict], cases: list[Case]) -> subprocess.CompletedProcess:
+def run_promtool(folder: Path, alerts: dict[str, PromAlert], cases: list[Case]) -> subprocess.CompletedProcess[str]:
     return _promtool(folder, [write_files(folder, alerts, cases)])
 
 
@@ -149,7 +159,7 @@ class PromtoolError(RuntimeError):
     """promtool refused the rules or the series (its message is kept)."""
 
 
-def observe(alerts: dict[str, dict], cases: list[Case]) -> dict[tuple[str, str, int], bool]:
+def observe(alerts: dict[str, PromAlert], cases: list[Case]) -> dict[tuple[str, str, int], bool]:
     """Whether each checked alert fires, as (case name, alert, at) -> firing.
 
     Every check asks promtool for "not firing"; each failure it reports is an alert that

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..load.yaml_source import Document, load_yaml
+from ..load.yaml_source import Document, PathKey, load_yaml
 from ..problems import Problem
 from ..validate.schema import dotted, validate_document
 from .gcp_conditions import expand
@@ -90,8 +91,8 @@ class SeriesSpec:
 class LogSpec:
     at: int
     severity: str
-    json: dict
-    resource: dict | None
+    json: dict[str, Any]
+    resource: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -123,18 +124,18 @@ class Case:
     config: tuple[tuple[str, object], ...] = ()
 
 
-def _where(doc: Document, path: tuple) -> Where:
+def _where(doc: Document, path: PathKey) -> Where:
     pos = doc.position(path)
     return Where(doc.path, pos.line, pos.column)
 
 
-def _times(item: dict) -> list[int]:
+def _times(item: dict[str, Any]) -> list[int]:
     start = seconds(item["at"])
     every = seconds(item.get("every", "0s"))
     return [start + n * every for n in range(item.get("repeat", 1))]
 
 
-def _sentry(data: dict) -> SentryInput:
+def _sentry(data: dict[str, Any]) -> SentryInput:
     out = SentryInput(data.get("latest_release"), dict(data.get("issues") or {}))
     for e in data.get("events") or []:
         chain = [(x["type"], x.get("value", "")) for x in e.get("exceptions") or []]
@@ -152,7 +153,7 @@ def _sentry(data: dict) -> SentryInput:
     return out
 
 
-def _gcp(doc: Document, data: dict, path: tuple) -> GcpInput:
+def _gcp(doc: Document, data: dict[str, Any], path: PathKey) -> GcpInput:
     out = GcpInput(seconds(data.get("interval", "1m")))
     for n, s in enumerate(data.get("series") or []):
         out.series.append(SeriesSpec(_where(doc, path + ("series", n)), s["metric"],
@@ -166,18 +167,19 @@ def _gcp(doc: Document, data: dict, path: tuple) -> GcpInput:
     return out
 
 
-def _expectation(doc: Document, data: dict, path: tuple) -> Expectation:
+def _expectation(doc: Document, data: dict[str, Any], path: PathKey) -> Expectation:
     kind = next(k for k in ("monitor", "alert", "policy") if k in data)
-    notifies = data.get("notifies")
-    if isinstance(notifies, dict):
-        notifies = {stack: tuple(sorted(words)) for stack, words in notifies.items()}
-    elif notifies is not None:
-        notifies = tuple(sorted(notifies))
+    written = data.get("notifies")
+    notifies: dict[str, tuple[str, ...]] | tuple[str, ...] | None = None
+    if isinstance(written, dict):
+        notifies = {stack: tuple(sorted(words)) for stack, words in written.items()}
+    elif written is not None:
+        notifies = tuple(sorted(written))
     return Expectation(_where(doc, path), seconds(data["at"]), kind, data[kind], data["fires"], notifies)
 
 
-def _horizon_problems(doc: Document, value, path: tuple = ()) -> list[Problem]:
-    problems = []
+def _horizon_problems(doc: Document, value: Any, path: PathKey = ()) -> list[Problem]:
+    problems: list[Problem] = []
     if isinstance(value, dict):
         if isinstance(value.get("at"), str):
             last = seconds(value["at"]) + seconds(value.get("every", "0s")) * (value.get("repeat", 1) - 1)

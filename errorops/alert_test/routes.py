@@ -10,6 +10,7 @@ gcp_monitoring.yaml declares.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model.types import Model, StackFile
 
@@ -27,7 +28,7 @@ def _config_key(model: Model, stack: StackFile, identifier: object) -> str | Non
     return next((k[len(prefix):] for k, v in stack.values.items() if k.startswith(prefix) and str(v) == text), None)
 
 
-def sentry_action(model: Model, stack: StackFile, action: dict) -> str:
+def sentry_action(model: Model, stack: StackFile, action: dict[str, Any]) -> str:
     kind = action.get("type")
     config = action.get("config") or {}
     if kind == "slack":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..model.types import Model, StackFile
 from . import gcp_conditions, gcp_logs, gcp_promql, routes
@@ -16,6 +16,9 @@ from .gcp_conditions import Series
 from .load import Case, Expectation, GcpInput, SentryInput, Where
 from .sentry_alerts import Event, Project, Unsupported
 from .sentry_monitors import Update, open_at, updates
+
+if TYPE_CHECKING:
+    from ..plan.runner import PlannedResource, StackPlan
 
 SENTRY_ALERT = "pulumi-python:dynamic/sentry:Alert"
 SENTRY_MONITOR = "pulumi-python:dynamic/sentry:Monitor"
@@ -36,7 +39,7 @@ class InputError(Unsupported):
 @dataclass(frozen=True, order=True)
 class Result:
     where: Where = field(compare=False)
-    sort_key: tuple
+    sort_key: tuple[str, int, int, str]  # where, then stack
     case: str
     stack: str
     passed: bool
@@ -56,10 +59,10 @@ def _human(seconds: int) -> str:
 class Planned:
     """What a test sees of one stack's plan."""
 
-    def __init__(self, model: Model, stack: StackFile, plan):
+    def __init__(self, model: Model, stack: StackFile, plan: StackPlan):
         self.model, self.stack, self.resources = model, stack, plan.resources
         self.environment = str(stack.values.get(f"{model.project_name}:environment", stack.name))
-        by_type: dict[str, dict] = {}
+        by_type: dict[str, dict[str, PlannedResource]] = {}
         for r in plan.resources:
             by_type.setdefault(r.type, {})[r.name] = r
         self.alerts = {name.removeprefix("alert-"): r for name, r in by_type.get(SENTRY_ALERT, {}).items()}
@@ -88,8 +91,8 @@ class Planned:
 
 @dataclass
 class SentryOutcome:
-    actions: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)  # alert rule id -> (at, action)
-    monitor_actions: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
+    actions: dict[str, list[tuple[float, dict[str, Any]]]] = field(default_factory=dict)  # alert rule id -> (at, action)
+    monitor_actions: dict[str, list[tuple[float, dict[str, Any]]]] = field(default_factory=dict)
     history: dict[str, list[Update]] = field(default_factory=dict)
 
 
@@ -115,7 +118,8 @@ def play_sentry(p: Planned, inp: SentryInput, until: int, monitors: set[str]) ->
     events = _events(inp)
     project = Project(latest_release=inp.latest_release)
     since = min([0, *(e.at for e in events), *(s.at for s in inp.spans)])
-    timeline: list[tuple[int, int, object]] = [(e.at, 0, e) for e in events]
+    # (at, 0, an event) and (at, 1, (monitor id, its issue's event)): at one instant, events first.
+    timeline: list[tuple[float, int, Event | tuple[str, Event]]] = [(e.at, 0, e) for e in events]
     for mid in sorted(monitors):
         out.history[mid] = updates(p.monitors[mid].inputs["payload"], inp.spans, events, until, since)
         current, opened = 0, False
@@ -127,8 +131,8 @@ def play_sentry(p: Planned, inp: SentryInput, until: int, monitors: set[str]) ->
                           regressed=raised and opened and current == 0)
             opened, current = opened or raised, u.priority
             timeline.append((u.at, 1, (mid, issue)))
-    for at, order, item in sorted(timeline, key=lambda x: (x[0], x[1])):
-        if order == 0:
+    for at, _, item in sorted(timeline, key=lambda x: (x[0], x[1])):
+        if isinstance(item, Event):
             project.record(item)
             for rid in p.fed_by_errors:
                 for action in project.send(p.alerts[rid].inputs["payload"], item, recorded=True):
@@ -145,9 +149,9 @@ def play_sentry(p: Planned, inp: SentryInput, until: int, monitors: set[str]) ->
 
 # --- Cloud Monitoring -----------------------------------------------------------------------------
 
-def _log_entries(p: Planned, inp: GcpInput) -> list[dict]:
-    default = {"type": "cloud_run_revision",
-               "labels": {"project_id": p.project, "service_name": p.service, "location": p.region}}
+def _log_entries(p: Planned, inp: GcpInput) -> list[dict[str, Any]]:
+    default: dict[str, Any] = {"type": "cloud_run_revision",
+                               "labels": {"project_id": p.project, "service_name": p.service, "location": p.region}}
     out = []
     for entry in inp.logs:
         resource = entry.resource or default
@@ -160,13 +164,13 @@ def _log_entries(p: Planned, inp: GcpInput) -> list[dict]:
 @dataclass
 class GcpInputs:
     series: list[Series]  # every series, for threshold and absence conditions
-    prom_series: list[dict]  # promtool input_series
+    prom_series: list[dict[str, str]]  # promtool input_series
     interval: int
 
 
 def gcp_inputs(p: Planned, inp: GcpInput, until: int) -> GcpInputs:
     series: list[Series] = []
-    prom: list[dict] = []
+    prom: list[dict[str, str]] = []
     for s in inp.series:
         labels = {k: p.substitute(v) for k, v in s.labels}
         values = " ".join(p.substitute(s.values).split())
@@ -175,11 +179,11 @@ def gcp_inputs(p: Planned, inp: GcpInput, until: int) -> GcpInputs:
     entries = _log_entries(p, inp)
     if entries:
         for name in sorted(p.log_metrics):
-            for s in gcp_logs.metric_series(p.log_metrics[name].inputs, entries):
-                series.append(s)
-                counter = gcp_logs.as_counter(s, inp.interval, 0, until)
+            for logged in gcp_logs.metric_series(p.log_metrics[name].inputs, entries):
+                series.append(logged)
+                counter = gcp_logs.as_counter(logged, inp.interval, 0, until)
                 # Counts stay exact: "%g" would round a counter past a million.
-                prom.append({"series": gcp_promql.series_selector(s.metric, s.labels),
+                prom.append({"series": gcp_promql.series_selector(logged.metric, logged.labels),
                              "values": " ".join(str(int(v)) if v.is_integer() else repr(v) for _, v in counter)})
     for u in inp.uptime:
         check = p.uptime.get(u.check)
@@ -198,7 +202,7 @@ def _merged(series: list[Series]) -> list[Series]:
     """One series per metric and labels: uptime results given in several spans of time are one
     checker location's one series, and must be counted once. At one instant, the entry written
     later wins (the sort keeps the order of equal times)."""
-    by_key: dict[tuple, Series] = {}
+    by_key: dict[tuple[str, tuple[tuple[str, str], ...], bool], Series] = {}
     for s in series:
         key = (s.metric, tuple(sorted(s.labels.items())), s.cumulative)
         if key in by_key:
@@ -223,11 +227,11 @@ class _Pending:
 
 
 class Runner:
-    def __init__(self, model: Model, stacks: list[StackFile], planner: Callable | None = None):
+    def __init__(self, model: Model, stacks: list[StackFile], planner: Callable[[Model, StackFile], StackPlan] | None = None):
         self.model = model
         self.stacks = {s.name: s for s in stacks}
         self.planner = planner
-        self._planned: dict[tuple, Planned] = {}
+        self._planned: dict[tuple[str, tuple[tuple[str, object], ...]], Planned] = {}
 
     def planned(self, name: str, config: tuple[tuple[str, object], ...] = ()) -> Planned:
         """The plan of a stack, with a test's config set over its own; each planned once per run."""
@@ -235,7 +239,8 @@ class Runner:
         if key not in self._planned:
             planner = self.planner
             if planner is None:
-                from ..plan.runner import plan_stack as planner
+                from ..plan.runner import plan_stack
+                planner = plan_stack
             stack = self.stacks[name]
             if config:
                 stack = dataclasses.replace(stack, values={**stack.values, **dict(config)},
@@ -265,12 +270,12 @@ class Runner:
         prom_cases, prom_alerts = [], {}
         for n, item in enumerate(pending):
             checks = self._prom_checks(item)
-            if checks and not item.error:
+            if checks and not item.error and item.gcp is not None:  # checks come with gcp inputs only
                 item.prom_name = f"case{n}"
                 prom_cases.append(gcp_promql.Case(item.prom_name, item.gcp.interval, item.gcp.prom_series, checks))
                 for name, alert in item.planned.promql.items():
                     prom_alerts[f"{item.planned.stack.name}__{name}"] = alert
-        fired: dict = {}
+        fired: dict[tuple[str, str, int], bool] = {}
         prom_error = ""
         if prom_cases:
             try:
@@ -310,7 +315,7 @@ class Runner:
                     checks.append(gcp_promql.Check(e.at, f"{item.planned.stack.name}__{name}"))
         return sorted(set(checks), key=lambda c: (c.at, c.alert))
 
-    def _judge(self, item: _Pending, fired: dict, prom_error: str) -> list[Result]:
+    def _judge(self, item: _Pending, fired: dict[tuple[str, str, int], bool], prom_error: str) -> list[Result]:
         case, p = item.case, item.planned
         stack = p.stack.name
         if item.error_where is not None:
@@ -343,7 +348,8 @@ class Runner:
             out.append(self._result(case, stack, e.where, True))
         return out
 
-    def _observe(self, item: _Pending, e: Expectation, since: int, fired: dict, prom_error: str):
+    def _observe(self, item: _Pending, e: Expectation, since: int, fired: dict[tuple[str, str, int], bool],
+                 prom_error: str) -> tuple[bool, list[str]]:
         p = item.planned
         if e.kind in ("monitor", "alert"):
             table = p.monitors if e.kind == "monitor" else p.alerts

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 _INTERVAL_S = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400, "1w": 604800, "30d": 2592000}
 # tsdb/base.py: (rollup seconds, buckets kept), the smallest that covers the interval wins.
@@ -101,7 +102,7 @@ class Project:
     latest_release: str | None = None
     events: list[Event] = field(default_factory=list)
     # (alert name, filter group, action index, issue) -> when it last fired
-    fired: dict[tuple, float] = field(default_factory=dict)
+    fired: dict[tuple[str, int, int, str], float] = field(default_factory=dict)
     # issue -> the times of its events, sorted, for frequency counts
     times: dict[str, list[float]] = field(default_factory=dict)
 
@@ -117,13 +118,14 @@ class Project:
             return event.level
         return {k.lower(): v for k, v in event.tags.items()}.get(key)
 
-    def _condition(self, condition: dict, event: Event) -> bool:
-        kind, c = condition["type"], condition.get("comparison")
+    def _condition(self, condition: dict[str, Any], event: Event) -> bool:
+        kind = condition["type"]
+        c: Any = condition.get("comparison")  # an object, or a number (issue_priority_greater_or_equal)
         if kind == "tagged_event":
             return _match(c["match"], self._tag(event, c["key"]), c.get("value"))
         if kind == "event_attribute" and c["attribute"] in ("exception.type", "exception.value"):
             index = 0 if c["attribute"] == "exception.type" else 1
-            values = [e[index] for e in event.exceptions] or [None]
+            values: list[str | None] = [e[index] for e in event.exceptions] or [None]
             return any(_match(c["match"], v, c.get("value")) for v in values)
         if kind == "event_attribute" and c["attribute"] in ("message", "environment"):
             return _match(c["match"], event.message if c["attribute"] == "message" else event.environment,
@@ -132,7 +134,7 @@ class Project:
             level = LEVELS.get((event.level or "").lower())
             if level is None:
                 return False
-            return {"eq": level == c["level"], "gte": level >= c["level"], "lte": level <= c["level"]}[c["match"]]
+            return bool({"eq": level == c["level"], "gte": level >= c["level"], "lte": level <= c["level"]}[c["match"]])
         if kind == "latest_release":
             return event.release is not None and event.release == self.latest_release
         if kind == "event_frequency_count":
@@ -141,9 +143,9 @@ class Project:
             start, end = frequency_window(event.at, c["interval"])
             times = self.times.get(event.issue, [])
             count = bisect.bisect_right(times, end) - bisect.bisect_left(times, start)
-            return count > c["value"]
+            return bool(count > c["value"])
         if kind == "issue_priority_greater_or_equal":
-            return event.priority >= c
+            return bool(event.priority >= c)
         if kind == "first_seen_event":
             return event.new_issue
         if kind == "regression_event":
@@ -152,7 +154,7 @@ class Project:
             return event.reappeared
         raise Unsupported(f"the evaluator does not play condition {kind!r}")
 
-    def _group(self, group: dict, event: Event) -> bool:
+    def _group(self, group: dict[str, Any], event: Event) -> bool:
         results = [self._condition(c, event) for c in group.get("conditions") or []]
         if not results:
             return True
@@ -168,7 +170,7 @@ class Project:
         self.events.append(event)
         bisect.insort(self.times.setdefault(event.issue, []), event.at)
 
-    def send(self, payload: dict, event: Event, *, recorded: bool = False) -> list[dict]:
+    def send(self, payload: dict[str, Any], event: Event, *, recorded: bool = False) -> list[dict[str, Any]]:
         """The actions an alert runs for this event (the event is recorded first, as Sentry counts it)."""
         if not recorded:
             self.record(event)
@@ -180,7 +182,7 @@ class Project:
         if not self._group(payload["triggers"], event):
             return []
         throttle = (payload.get("config") or {}).get("frequency", 30) * 60
-        out = []
+        out: list[dict[str, Any]] = []
         for g, group in enumerate(payload["actionFilters"]):
             if not self._group(group, event):
                 continue

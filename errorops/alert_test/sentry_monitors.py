@@ -28,7 +28,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from .sentry_alerts import Event, Unsupported
 
@@ -58,13 +61,13 @@ def resolution(window: int, comparison_delta: int | None = None) -> int:
     return base * 2 if comparison_delta else base
 
 
-def monitor_priority(payload: dict, value: float, baseline: float | None = None) -> int | None:
+def monitor_priority(payload: dict[str, Any], value: float, baseline: float | None = None) -> int | None:
     """The priority of the issue after one update (75 high, 50 medium, 0 resolved); None: update skipped."""
     if (payload.get("config") or {}).get("detectionType") == "percent":
         if not baseline:
             return None
         value = value / baseline * 100
-    met = []
+    met: list[int] = []
     for c in payload["conditionGroup"]["conditions"]:
         if c["type"] not in _COMPARE:
             raise Unsupported(f"the evaluator does not play detector condition {c['type']!r}")
@@ -105,7 +108,7 @@ def _span_values(span: Span, key: str) -> list[str | None]:
     return [span.tags.get(key)]
 
 
-def _selected(terms, values_of) -> bool:
+def _selected(terms: list[tuple[bool, str, tuple[str, ...]]], values_of: Callable[[str], list[str | None]]) -> bool:
     for negated, key, wanted in terms:
         hit = any(v is not None and v in wanted for v in values_of(key))
         if hit == negated:
@@ -133,15 +136,15 @@ def _quantile(weighted: list[tuple[float, int]], q: float) -> float | None:
     return nth(low) + (nth(high) - nth(low)) * (pos - low)
 
 
-def aggregate(source: dict, spans: list[Span], events: list[Event], start: float, end: float) -> float | None:
+def aggregate(source: dict[str, Any], spans: list[Span], events: list[Event], start: float, end: float) -> float | None:
     """The data source's aggregate over [start, end)."""
     agg, terms = source["aggregate"], _terms(source.get("query", ""))
     if source.get("dataset") == "events":
-        chosen = [e for e in events if start <= e.at < end and _selected(terms, lambda k, e=e: _event_values(e, k))]
+        chosen = [e for e in events if start <= e.at < end and _selected(terms, partial(_event_values, e))]
         if agg == "count()":
             return float(len(chosen))
         raise Unsupported(f"the evaluator does not play {agg!r} over error events")
-    chosen_spans = [s for s in spans if start <= s.at < end and _selected(terms, lambda k, s=s: _span_values(s, k))]
+    chosen_spans = [s for s in spans if start <= s.at < end and _selected(terms, partial(_span_values, s))]
     total = sum(s.count for s in chosen_spans)
     if agg == "count()":
         return float(total)
@@ -162,7 +165,7 @@ class Update:
     priority: int | None  # None: skipped, or no condition met
 
 
-def updates(payload: dict, spans: list[Span], events: list[Event], until: float, since: float = 0) -> list[Update]:
+def updates(payload: dict[str, Any], spans: list[Span], events: list[Event], until: float, since: float = 0) -> list[Update]:
     """Every update of the monitor from ``since`` to ``until`` (both included)."""
     (source,) = payload["dataSources"]
     window = int(source["timeWindow"])

@@ -13,15 +13,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..pipeline import REPO_ROOT
 from . import Stop
+
+if TYPE_CHECKING:
+    from datetime import date
 
 # The same variables as the Sentry providers (errorops/sentry_api/resources.py TOKEN_ENV, BASE_URL_ENV).
 TOKEN_ENV, BASE_URL_ENV, DEFAULT_BASE_URL = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL", "https://sentry.io"
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     digest = sub.add_parser("digest", help="build the daily digest from Sentry and send it (Slack, e-mail)")
     digest.add_argument("--stack", required=True, help="stack name (its environment's Sentry project)")
     digest.add_argument("--date", help="the local day to summarise, YYYY-MM-DD (default: yesterday in the "
@@ -32,7 +36,7 @@ def add_parser(sub) -> None:
                         default=REPO_ROOT, help=argparse.SUPPRESS)
 
 
-def _day(text: str | None, time_zone: str):
+def _day(text: str | None, time_zone: str) -> date:
     from datetime import date, datetime, timezone
 
     from ..digest.days import previous_local_day
@@ -62,11 +66,13 @@ def run(args: argparse.Namespace) -> int:
     spec = digest_spec(model) if model else None
     if spec is None:
         raise Stop(2, f"errorops digest: {args.root} has no alert_rules/digest.yaml (kind: digest)")
+    assert model is not None  # a spec is only read from a model
     stack = next((s for s in model.stacks if s.name == args.stack), None)
     if stack is None:
         raise Stop(2, f"errorops digest: unknown stack '{args.stack}' (stacks: "
                       f"{', '.join(s.name for s in model.stacks)})")
-    env = model.environment(stack.values.get(f"{model.project_name}:environment"))
+    # A checked stack file names its environment as a string (stack.schema.json).
+    env = model.environment(str(stack.values.get(f"{model.project_name}:environment")))
     day = _day(args.date, spec.time_zone)
     windows = windows_for(day, spec.time_zone, spec.hour, spec.minute, spec.triage_hours)
 

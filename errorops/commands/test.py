@@ -8,7 +8,7 @@ from pathlib import Path
 from ..pipeline import REPO_ROOT
 
 
-def add_parser(sub) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test = sub.add_parser("test", help="prove, offline, that each alert fires when the tests say and stays silent otherwise")
     test.add_argument("path", nargs="?", type=Path,
                       help="test file or folder (default: alert_tests/ of the repository)")

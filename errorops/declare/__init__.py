@@ -43,6 +43,7 @@ def declare_stack(model: Model) -> None:
     escalations = declare_escalation_policies(model, settings)
     declare_gcp_monitoring(model, settings)
     digest = declare_digest_job(model, settings)
+    spec = digest_spec(model)  # set wherever a digest was declared
 
     pulumi.export("environment", env.id)
     pulumi.export("sentry_project", org.project.slug)
@@ -52,9 +53,9 @@ def declare_stack(model: Model) -> None:
     pulumi.export("slack_integration_id", org.slack_integration_id)
     pulumi.export("teams", sorted(t.id for t in model.teams) if settings.owns_organization else [])
     pulumi.export("sentry_alerts", sorted(alerts))
-    pulumi.export("digest", "not scheduled in this environment (alert_rules/digest.yaml)" if digest is None
+    pulumi.export("digest", "not scheduled in this environment (alert_rules/digest.yaml)" if digest is None or spec is None
                   else "waits for its image (errorops:digestImage)" if digest["job"] is None
-                  else f"daily at {digest_spec(model).time} {digest_spec(model).time_zone}")
+                  else f"daily at {spec.time} {spec.time_zone}")
     pulumi.export(
         "pagerduty",
         f"escalation policies: {', '.join(sorted(escalations))}" if settings.pagerduty

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from typing import TypedDict, cast
 
 import pulumi
 import pulumi_gcp as gcp
@@ -27,7 +28,15 @@ from . import digest_payloads as payloads
 from .settings import StackSettings
 
 
-def _recipients_json(settings: StackSettings, roles: tuple[str, ...]) -> pulumi.Output:
+class DigestResources(TypedDict):
+    """What declare_digest_job declared; the job and its schedule wait for the image (None until then)."""
+    schedule: gcp.cloudscheduler.Job | None
+    job: gcp.cloudrunv2.Job | None
+    registry: gcp.artifactregistry.Repository
+    bucket: gcp.storage.Bucket
+
+
+def _recipients_json(settings: StackSettings, roles: tuple[str, ...]) -> pulumi.Output[str]:
     addresses = {r: settings.recipient_addresses.get(r) for r in roles}
     missing = sorted(r for r, a in addresses.items() if a is None)
     if missing:
@@ -36,7 +45,7 @@ def _recipients_json(settings: StackSettings, roles: tuple[str, ...]) -> pulumi.
     return pulumi.Output.secret(pulumi.Output.all(**addresses).apply(lambda a: json.dumps(a, sort_keys=True)))
 
 
-def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
+def declare_digest_job(model: Model, settings: StackSettings) -> DigestResources | None:
     spec = digest_spec(model)
     env = settings.environment
     if spec is None or not spec.enabled_in(env.id):
@@ -79,7 +88,7 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
         "smtpPassword": config.require_secret("smtpPassword"),
         None: _recipients_json(settings, spec.email_recipients),
     }
-    secret_envs = []
+    secret_envs: list[gcp.cloudrunv2.JobTemplateTemplateContainerEnvArgsDict] = []
     versions = []
     for logical, suffix, key, env_var in payloads.SECRETS:
         secret = gcp.secretmanager.Secret(
@@ -119,7 +128,9 @@ def declare_digest_job(model: Model, settings: StackSettings) -> dict | None:
             "containers": [{
                 "image": image,
                 "args": ["digest", "--stack", settings.stack],
-                "envs": [*plain, {"name": "DIGEST_STATE_BUCKET", "value": bucket.name}, *secret_envs],
+                # plain_env's entries are {"name", "value"} pairs of strings, which the job's env entries allow.
+                "envs": [*cast(list[gcp.cloudrunv2.JobTemplateTemplateContainerEnvArgsDict], plain),
+                         {"name": "DIGEST_STATE_BUCKET", "value": bucket.name}, *secret_envs],
                 "resources": {"limits": {"cpu": "1", "memory": "512Mi"}},
             }],
         }},

@@ -51,7 +51,7 @@ def run_uri(gcp_project: str, region: str, job: str = JOB_NAME) -> str:
 
 
 def plain_env(smtp_host: str, smtp_port: int, smtp_user: str, smtp_from: str, slack_channel_id: str,
-              recipient_roles: tuple[str, ...], sentry_base_url: str | None) -> list[dict]:
+              recipient_roles: tuple[str, ...], sentry_base_url: str | None) -> list[dict[str, str]]:
     """The job's plain (non-secret) environment; secrets come from Secret Manager (SECRETS)."""
     env = {
         env_names.SLACK_CHANNEL: slack_channel_id,

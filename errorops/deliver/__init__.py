@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Message:
     subject: str
     text: str
     html: str
-    blocks: list = field(default_factory=list)
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # Slack Block Kit, as JSON
 
 
 class DeliveryError(Exception):
@@ -41,15 +41,20 @@ class PartlyDelivered(DeliveryError):
 
 
 class Target(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...  # read only: the targets are frozen dataclasses
 
     def send(self, message: Message) -> None: ...
 
 
-class Once(Protocol):
-    def claim(self, key: str): ...
-    def done(self, claim) -> None: ...
-    def release(self, claim) -> None: ...
+# What a service's claim() hands back, for its done() and release().
+_Claim = TypeVar("_Claim")
+
+
+class Once(Protocol[_Claim]):
+    def claim(self, key: str) -> _Claim: ...
+    def done(self, claim: _Claim) -> None: ...
+    def release(self, claim: _Claim) -> None: ...
 
 
 class AlreadyClaimed(Exception):
@@ -93,7 +98,7 @@ def _send_with_retries(target: Target, message: Message, attempts: int, backoff:
             sleep(min(max(wait, 0.0), MAX_WAIT))
 
 
-def deliver(message: Message, targets: Sequence[Target], once: Once, key: str, *, attempts: int = 3,
+def deliver(message: Message, targets: Sequence[Target], once: Once[_Claim], key: str, *, attempts: int = 3,
             backoff: float = 2.0, sleep: Callable[[float], None] | None = None) -> list[Outcome]:
     sleep = sleep or _sleep
     outcomes = []
@@ -131,7 +136,7 @@ def deliver(message: Message, targets: Sequence[Target], once: Once, key: str, *
     return outcomes
 
 
-def _done_anyway(once: Once, claim) -> None:
+def _done_anyway(once: Once[_Claim], claim: _Claim) -> None:
     try:
         once.done(claim)
     except DeliveryError:

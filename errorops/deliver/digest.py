@@ -13,7 +13,7 @@ from ..digest import email_html, render_text, slack_blocks
 from ..digest.figures import Digest
 from ..model.digest import DigestSpec
 from ..model.types import Environment, Model
-from . import Message, deliver
+from . import Message, Target, deliver
 from .once import DEFAULT_BASE_URL, GcsOnce, google_token
 from .slack import DEFAULT_API_URL, SlackTarget
 from .smtp import SmtpTarget
@@ -62,8 +62,8 @@ def _recipients(spec: DigestSpec) -> tuple[str, ...]:
     return tuple(addresses[r] for r in spec.email_recipients)
 
 
-def targets(spec: DigestSpec) -> list:
-    out: list = [SlackTarget(_need(SLACK_TOKEN), _need(SLACK_CHANNEL), os.environ.get(SLACK_API) or DEFAULT_API_URL)]
+def targets(spec: DigestSpec) -> list[Target]:
+    out: list[Target] = [SlackTarget(_need(SLACK_TOKEN), _need(SLACK_CHANNEL), os.environ.get(SLACK_API) or DEFAULT_API_URL)]
     if spec.email_recipients:
         port_text = os.environ.get(SMTP_PORT) or "587"
         if not port_text.isdigit():

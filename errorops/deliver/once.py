@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -45,7 +46,7 @@ class GcsOnce:
     def where(self, key: str) -> str:
         return f"gs://{self.bucket}/{key}"
 
-    def _request(self, method: str, url: str, **kw) -> httpx.Response:
+    def _request(self, method: str, url: str, **kw: Any) -> httpx.Response:
         headers = kw.pop("headers", {})
         token = self._token()
         if token:
@@ -118,7 +119,8 @@ def google_token() -> Callable[[], str | None]:
 
     def token() -> str | None:
         if not credentials.valid:
-            credentials.refresh(google.auth.transport.requests.Request())
+            # google-auth leaves Credentials.refresh() unannotated.
+            credentials.refresh(google.auth.transport.requests.Request())  # type: ignore[no-untyped-call]
         return credentials.token
 
     return token

@@ -55,7 +55,7 @@ class SlackTarget:
     timeout: float = 30.0
     name: str = "slack"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         require_safe_url(self.api_url, "Slack API URL")
 
     def send(self, message: Message) -> None:

@@ -19,14 +19,14 @@ SCHEDULER_JOB = "gcp:cloudscheduler/job:Job"
 
 # --- table lines ---------------------------------------------------------------------------------
 
-def scheduler_job(i: dict) -> str:
+def scheduler_job(i: dict[str, Any]) -> str:
     target = i.get("httpTarget") or {}
     who = (target.get("oauthToken") or {}).get("serviceAccountEmail")
     return (f"{i.get('schedule')} {i.get('timeZone')} -> {target.get('httpMethod', 'POST')} {target.get('uri')}"
             f"  as {who}")
 
 
-def cloud_run_job(i: dict) -> str:
+def cloud_run_job(i: dict[str, Any]) -> str:
     template = (i.get("template") or {}).get("template") or {}
     containers = template.get("containers") or [{}]
     container = containers[0] if isinstance(containers[0], dict) else {}
@@ -43,16 +43,16 @@ def cloud_run_job(i: dict) -> str:
 ROLES_ENV = "DIGEST_RECIPIENT_ROLES"  # errorops.deliver.digest.RECIPIENT_ROLES (not imported: it loads httpx)
 
 
-def _container(inputs: dict) -> dict:
+def _container(inputs: dict[str, Any]) -> dict[str, Any]:
     containers = get(inputs, "template", "template", "containers", default=[]) or []
     return containers[0] if containers and isinstance(containers[0], dict) else {}
 
 
-def _envs(inputs: dict) -> dict[str, Any]:
+def _envs(inputs: dict[str, Any]) -> dict[str, Any]:
     return {str(e.get("name")): e for e in _container(inputs).get("envs", []) or [] if isinstance(e, dict)}
 
 
-def _roles(inputs: dict) -> list[str]:
+def _roles(inputs: dict[str, Any]) -> list[str]:
     value = (_envs(inputs).get(ROLES_ENV) or {}).get("value") or ""
     return [r for r in str(value).split(",") if r]
 
@@ -61,7 +61,7 @@ def _who(role: str, roles: Roles) -> str:
     return roles.recipient_by_id.get(role, "the " + role.replace("_", " "))
 
 
-def _env_index(inputs: dict, name: str) -> int | None:
+def _env_index(inputs: dict[str, Any], name: str) -> int | None:
     envs = _container(inputs).get("envs", []) or []
     return next((n for n, e in enumerate(envs) if isinstance(e, dict) and e.get("name") == name), None)
 
@@ -72,14 +72,14 @@ class DigestJobWords(Describer):
     def line(self, inputs: dict[str, Any], feeder: dict[str, Any] | None = None) -> str:
         return cloud_run_job(inputs)
 
-    def summary(self, stack: str, inputs: dict, roles: Roles) -> list[Sentence]:
+    def summary(self, stack: str, inputs: dict[str, Any], roles: Roles) -> list[Sentence]:
         if _envs(inputs).get(ROLES_ENV) is None:
             return []
         who = [_who(r, roles) for r in _roles(inputs)]
         return [say("runs {}", Raw(" ".join(_container(inputs).get("args", []) or []))),
                 say("e-mails {}", Raw(", ".join(who) or "nobody"))]
 
-    def describe(self, stack: str, old: dict, new: dict, roles: Roles, ex: Explained) -> list[Sentence]:
+    def describe(self, stack: str, old: dict[str, Any], new: dict[str, Any], roles: Roles, ex: Explained) -> list[Sentence]:
         out: list[Sentence] = []
         before, after = _roles(old), _roles(new)
         if before != after:
@@ -99,10 +99,10 @@ class DigestScheduleWords(Describer):
     def line(self, inputs: dict[str, Any], feeder: dict[str, Any] | None = None) -> str:
         return scheduler_job(inputs)
 
-    def summary(self, stack: str, inputs: dict, roles: Roles) -> list[Sentence]:
+    def summary(self, stack: str, inputs: dict[str, Any], roles: Roles) -> list[Sentence]:
         return [say("runs {} ({})", Raw(str(inputs.get("schedule"))), Raw(str(inputs.get("timeZone"))))]
 
-    def describe(self, stack: str, old: dict, new: dict, roles: Roles, ex: Explained) -> list[Sentence]:
+    def describe(self, stack: str, old: dict[str, Any], new: dict[str, Any], roles: Roles, ex: Explained) -> list[Sentence]:
         when = [(get(side, "schedule", default=MISSING), get(side, "timeZone", default=MISSING)) for side in (old, new)]
         out: list[Sentence] = []
         if when[0] != when[1]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model.digest import DigestSpec
 from .days import Window, Windows
+
+if TYPE_CHECKING:
+    from ..sentry_api.client import SentryClient
 
 ORG = "/api/0/organizations/{org}"
 # Each path is in the vendored OpenAPI subset (vendor/sentry-openapi/sentry-openapi-subset.json).
@@ -46,14 +49,14 @@ class Collected:
     project: str
     project_id: str
     windows: Windows
-    issues_today: tuple[dict, ...]
-    issues_day_before: tuple[dict, ...]
-    issues_triage: tuple[dict, ...]
-    alerts: tuple[dict, ...]  # workflows whose lastTriggered falls in the triage window
+    issues_today: tuple[dict[str, Any], ...]
+    issues_day_before: tuple[dict[str, Any], ...]
+    issues_triage: tuple[dict[str, Any], ...]
+    alerts: tuple[dict[str, Any], ...]  # workflows whose lastTriggered falls in the triage window
     performance: dict[str, Performance]  # "today", "day_before", "week_before"
 
 
-def _project_id(client, org: str, slug: str) -> str:
+def _project_id(client: SentryClient, org: str, slug: str) -> str:
     # A numeric id: organisation listings refused slugs in ?project= before getsentry/sentry#117446.
     for project in client.paginate(PROJECTS.format(org=org), resource=f"sentry project '{slug}'"):
         if isinstance(project, dict) and project.get("slug") == slug:
@@ -61,7 +64,7 @@ def _project_id(client, org: str, slug: str) -> str:
     raise CollectError(f"Sentry organisation '{org}' has no project '{slug}' (or the token may not read it)")
 
 
-def _issues(client, org: str, project_id: str, window: Window) -> tuple[dict, ...]:
+def _issues(client: SentryClient, org: str, project_id: str, window: Window) -> tuple[dict[str, Any], ...]:
     # query= (empty) for every status: the default is is:unresolved (OpenAPI `query` default), and
     # an issue resolved during the day still counts in its summary. With start/end, an issue's
     # `count`, `firstSeen` and `lastSeen` are those of that period; `lifetime` holds all time
@@ -72,7 +75,7 @@ def _issues(client, org: str, project_id: str, window: Window) -> tuple[dict, ..
                                  page_size_param="limit"))
 
 
-def _perf(client, org: str, project_id: str, window: Window, transactions: tuple[str, ...]) -> Performance:
+def _perf(client: SentryClient, org: str, project_id: str, window: Window, transactions: tuple[str, ...]) -> Performance:
     # Requests are root spans: dataset=spans with is_transaction:true replaces the deprecated
     # discover/transactions datasets (sentry PR #121563); failure_rate() is a fraction of 1
     # (src/sentry/search/eap/spans/formulas.py), p95(span.duration) in milliseconds.
@@ -92,7 +95,7 @@ def _perf(client, org: str, project_id: str, window: Window, transactions: tuple
     return Performance(_perf_row(rows[0]) if rows else PerfRow(0, None, None), by_name)
 
 
-def _rows(answer: Any) -> list[dict]:
+def _rows(answer: Any) -> list[dict[str, Any]]:
     if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
         raise CollectError("Sentry's answer to the events query has no data list")
     return [r for r in answer["data"] if isinstance(r, dict)]
@@ -102,13 +105,13 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _perf_row(row: dict) -> PerfRow:
+def _perf_row(row: dict[str, Any]) -> PerfRow:
     return PerfRow(int(_number(row.get("count()")) or 0), _number(row.get("failure_rate()")),
                    _number(row.get("p95(span.duration)")))
 
 
-def _alerts(client, org: str, project_id: str, window: Window) -> tuple[dict, ...]:
-    fired = []
+def _alerts(client: SentryClient, org: str, project_id: str, window: Window) -> tuple[dict[str, Any], ...]:
+    fired: list[dict[str, Any]] = []
     for workflow in client.paginate(WORKFLOWS.format(org=org), {"project": project_id}, resource="sentry alerts"):
         last = workflow.get("lastTriggered") if isinstance(workflow, dict) else None
         if not last:
@@ -122,7 +125,7 @@ def _alerts(client, org: str, project_id: str, window: Window) -> tuple[dict, ..
     return tuple(sorted(fired, key=lambda w: (str(w.get("lastTriggered")), str(w.get("name")))))
 
 
-def collect(client, org: str, project_slug: str, spec: DigestSpec, windows: Windows) -> Collected:
+def collect(client: SentryClient, org: str, project_slug: str, spec: DigestSpec, windows: Windows) -> Collected:
     """Only what the configured sections show is read."""
     project_id = _project_id(client, org, project_slug)
     names = tuple(t.transaction for t in spec.transactions)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..model.digest import DigestSpec
 from ..model.sentry import ErrorType
 from ..model.types import Model
 from .collect import Collected, PerfRow
+
+# A Sentry issue of the day (its JSON) and where the taxonomy places it.
+Classified = tuple[dict[str, Any], ErrorType | None]
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,8 @@ def percent_change(now: float | None, before: float | None) -> float | None:
     return (now - before) / before * 100
 
 
-def classify(issue: dict, taxonomy: tuple[ErrorType, ...]) -> ErrorType | None:
-    meta = issue.get("metadata") if isinstance(issue.get("metadata"), dict) else {}
+def classify(issue: dict[str, Any], taxonomy: tuple[ErrorType, ...]) -> ErrorType | None:
+    meta = _object(issue.get("metadata"))
     exception, value = str(meta.get("type") or ""), str(meta.get("value") or "")
     candidates = [e for e in taxonomy if e.exception == exception]
     if len(candidates) == 1 and not _shared(candidates[0], taxonomy):
@@ -122,36 +126,41 @@ def classify(issue: dict, taxonomy: tuple[ErrorType, ...]) -> ErrorType | None:
     return next((e for e in candidates if e.message and e.message in value), None)
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object of Sentry's answer, or {} where the field is missing or of another type."""
+    return value if isinstance(value, dict) else {}
+
+
 def _shared(error: ErrorType, taxonomy: tuple[ErrorType, ...]) -> bool:
     return any(e.exception == error.exception and e.id != error.id for e in taxonomy)
 
 
-def _is_error(issue: dict) -> bool:
+def _is_error(issue: dict[str, Any]) -> bool:
     # Performance and metric (monitor) issues are not errors of the application.
-    return issue.get("issueCategory", "error") == "error"
+    return bool(issue.get("issueCategory", "error") == "error")
 
 
-def _count(issue: dict) -> int:
+def _count(issue: dict[str, Any]) -> int:
     try:
         return int(issue.get("count") or 0)  # a string in Sentry's answer
     except (TypeError, ValueError):
         return 0
 
 
-def _assignee(issue: dict) -> str:
+def _assignee(issue: dict[str, Any]) -> str:
     who = issue.get("assignedTo")
     if isinstance(who, dict) and who.get("name"):
         return f"{who['name']} ({who.get('type', 'user')})"
     return "unassigned"
 
 
-def _status(issue: dict) -> str:
+def _status(issue: dict[str, Any]) -> str:
     status, sub = str(issue.get("status") or "unknown"), issue.get("substatus")
     return f"{status} ({sub})" if sub else status
 
 
-def _line(issue: dict, error: ErrorType | None) -> IssueLine:
-    meta = issue.get("metadata") if isinstance(issue.get("metadata"), dict) else {}
+def _line(issue: dict[str, Any], error: ErrorType | None) -> IssueLine:
+    meta = _object(issue.get("metadata"))
     return IssueLine(
         short_id=str(issue.get("shortId") or issue.get("id")), title=str(issue.get("title") or ""),
         exception=str(meta.get("type") or "(no exception type)"), error_type=error.id if error else None,
@@ -161,7 +170,7 @@ def _line(issue: dict, error: ErrorType | None) -> IssueLine:
     )
 
 
-def _levels(model: Model, today: list, before: list) -> tuple[LevelFigures, ...]:
+def _levels(model: Model, today: list[Classified], before: list[Classified]) -> tuple[LevelFigures, ...]:
     out = []
     for level in model.severity_levels:
         now = [(i, e) for i, e in today if e and e.severity == level.id]
@@ -171,12 +180,12 @@ def _levels(model: Model, today: list, before: list) -> tuple[LevelFigures, ...]
     return tuple(out)
 
 
-def _new_types(today: list, collected: Collected) -> tuple[NewType, ...]:
+def _new_types(today: list[Classified], collected: Collected) -> tuple[NewType, ...]:
     day = collected.windows.today
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Classified]] = {}
     for issue, error in today:
         # The issue's first event ever: with start/end, `firstSeen` is the first of the period only.
-        lifetime = issue.get("lifetime") if isinstance(issue.get("lifetime"), dict) else {}
+        lifetime = _object(issue.get("lifetime"))
         first = _parse(lifetime.get("firstSeen") or issue.get("firstSeen"))
         if first is not None and day.contains(first):
             exception = _line(issue, error).exception
@@ -188,7 +197,7 @@ def _new_types(today: list, collected: Collected) -> tuple[NewType, ...]:
     )
 
 
-def _parse(text) -> datetime | None:
+def _parse(text: Any) -> datetime | None:
     try:
         moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
@@ -229,11 +238,11 @@ def build_digest(model: Model, spec: DigestSpec, environment: str, collected: Co
     before = [(i, classify(i, taxonomy)) for i in collected.issues_day_before if isinstance(i, dict) and _is_error(i)]
     triage = [(i, classify(i, taxonomy)) for i in collected.issues_triage if isinstance(i, dict) and _is_error(i)]
     total = sum(_count(i) for i, _ in today)
-    uncategorized = sorted((_line(i, None) for i, e in today if e is None), key=lambda l: (-l.events, l.short_id))
-    unc_events = sum(l.events for l in uncategorized)
-    rank = {level.id: n for n, level in enumerate(model.severity_levels)}
+    uncategorized = sorted((_line(i, None) for i, e in today if e is None), key=lambda line: (-line.events, line.short_id))
+    unc_events = sum(line.events for line in uncategorized)
+    rank: dict[str | None, int] = {level.id: n for n, level in enumerate(model.severity_levels)}
     agenda = sorted((_line(i, e) for i, e in triage if e and e.severity in spec.triage_levels),
-                    key=lambda l: (rank.get(l.level, 99), -l.events, l.short_id))
+                    key=lambda line: (rank.get(line.level, 99), -line.events, line.short_id))
     w = collected.windows
     return Digest(
         environment=environment, organization=collected.organization, project=collected.project,

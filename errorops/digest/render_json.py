@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 from .figures import Digest
 
 
-def as_dict(d: Digest) -> dict:
+def as_dict(d: Digest) -> dict[str, Any]:
     data = dataclasses.asdict(d)
     for metric, raw in zip(data["performance"], d.performance):
         metric["change_day_percent"] = raw.change_day
