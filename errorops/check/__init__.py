@@ -1,10 +1,6 @@
-"""``errorops check``: the policy pack in policies/ over offline plans, through the analyzer protocol."""
+"""``errorops check``: the policy pack in policies/ over offline plans, through the analyzer protocol.
 
-from .analyzer_client import Diagnostic, PackError, PolicyPackProcess, Resource
-from .config import policy_config
-from .run import POLICY_DIR, CheckResult, Violation, resources_of, run_check
-
-__all__ = [
-    "POLICY_DIR", "CheckResult", "Diagnostic", "PackError", "PolicyPackProcess", "Resource", "Violation",
-    "policy_config", "resources_of", "run_check",
-]
+config.py           the pack's config for a stack, derived from alert_rules/ (light: CI asks for it often)
+analyzer_client.py  the pack as a process, spoken to over the analyzer protocol (gRPC)
+run.py              plan each stack, hand every resource to the pack, collect the violations
+"""

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.types import Model, StackFile
-from ..plan.runner import _stack_config
+from ..plan.stack_config import stack_config
 
 _ROUTING = ("sentry-alert-routing", "sentry-github-issues", "gcp-alert-routing")
 
@@ -65,7 +65,7 @@ def _recipients(model: Model, config: dict[str, Any]) -> dict[str, dict[str, Any
 
 
 def policy_config(model: Model, stack: StackFile) -> dict[str, dict[str, Any]]:
-    config, _, _ = _stack_config(model, stack)
+    config, _, _ = stack_config(model, stack)
     env_id = environment_of(model, stack)
     env = next((e for e in model.environments if e.id == env_id), None)
     routing: dict[str, Any] = {

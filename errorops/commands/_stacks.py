@@ -23,7 +23,7 @@ def report_problems(problems: list[Problem], fmt: str = "standard") -> Stop:
 
 def repository_stacks(command: str, root: Path, name: str) -> tuple[Model, list[StackFile]]:
     """The validated model of a repository and the stacks that ``--stack NAME|all`` selects."""
-    from ..plan.runner import stacks_in_order
+    from ..model.stack_order import stacks_in_order
 
     result = check_repository(root)
     if not result.ok:

@@ -25,19 +25,22 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    import pulumi
-
-    from ..check.analyzer_client import PackError
     from ..check.config import policy_config
-    from ..check.run import POLICY_DIR, run_check
     from ._stacks import repository_stacks
 
     model, stacks = repository_stacks("check", args.root, args.stack)
     if args.policy_config:
+        # CI asks for this before every preview and up: it needs the model only, not the SDK.
         if len(stacks) != 1:
             raise Stop(2, "errorops check: --policy-config needs one stack, not 'all'")
         print(json.dumps(policy_config(model, stacks[0]), indent=2, sort_keys=True))
         return 0
+
+    import pulumi
+
+    from ..check.analyzer_client import PackError
+    from ..check.run import POLICY_DIR, run_check
+
     try:
         checked = run_check(model, stacks, pack_dir=args.pack or POLICY_DIR)
     except (pulumi.RunError, PackError) as exc:

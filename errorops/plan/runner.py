@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import signal
@@ -19,10 +18,12 @@ from pulumi.runtime.stack import run_pulumi_func
 
 from .._pulumi_compat import is_wire_secret, skip_source_positions, sync_await
 from ..interrupt import forget_child, remember_child
+from ..model.stack_order import stacks_in_order  # noqa: F401 - where the commands and tests find it
 from ..model.types import Model, StackFile
 from ..sentry_api.payloads import wire_body
 from .mock_runtime import RecordingMocks, RecordingMonitor
-from .secrets import SECRET, SECRET_PLACEHOLDER, mask
+from .secrets import SECRET, mask
+from .stack_config import stack_config
 
 
 @dataclass
@@ -71,36 +72,6 @@ def _as_sent(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-def _config_text(value: Any) -> str:
-    """Config values reach a program as text, booleans in lower case."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _stack_config(model: Model, stack: StackFile) -> tuple[dict[str, str], list[str], list[str]]:
-    """Config for the mock run: the stack's plain values, placeholders for secrets and unset keys."""
-    ns = model.project_name + ":"
-    config = {k: _config_text(v) for k, v in stack.values.items()}
-    secret_keys = sorted(stack.secure_keys)
-    for secret_key in secret_keys:
-        config[secret_key] = SECRET_PLACEHOLDER
-    unset = []
-    for key in model.config_keys:
-        full = ns + key.name
-        if full in config:
-            continue
-        if key.has_default:
-            # As the CLI does: Pulumi.yaml's default stands in for an unset key.
-            config[full] = _config_text(key.default)
-            continue
-        unset.append(full + (" (secret)" if key.secret else ""))
-        config[full] = SECRET_PLACEHOLDER if key.secret else f"<unset {full}>"
-        if key.secret:
-            secret_keys.append(full)
-    return config, sorted(secret_keys), unset
-
-
 def _secret_paths(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
     """Paths of the secret-wrapped values inside ``value`` (before masking)."""
     if isinstance(value, dict):
@@ -128,7 +99,7 @@ def _resolve_outputs(root: Any) -> dict[str, Any]:
 def plan_stack(model: Model, stack: StackFile) -> StackPlan:
     from ..program import run
 
-    config, secret_keys, unset = _stack_config(model, stack)
+    config, secret_keys, unset = stack_config(model, stack)
     skip_source_positions()
     # The SDK annotates the root as a Resource, but its ContextVar holds None until a stack is made: this resets it.
     runtime_settings.set_root_resource(None)  # type: ignore[arg-type]
@@ -244,13 +215,3 @@ def _result_of(stack: StackFile, pid: int, fd: int) -> StackPlan:
     if kind == "error":
         raise value
     return value  # type: ignore[no-any-return]
-
-
-def stacks_in_order(model: Model, name: str) -> list[StackFile]:
-    """The stacks to plan for ``--stack NAME|all``, in the order environments are declared."""
-    order: dict[str | None, int] = {e.id: i for i, e in enumerate(model.environments)}
-    key = model.project_name + ":environment"
-    stacks = sorted(model.stacks, key=lambda s: (order.get(s.values.get(key), len(order)), s.name))
-    if name == "all":
-        return stacks
-    return [s for s in stacks if s.name == name]

@@ -7,10 +7,9 @@ from typing import Any
 from pulumi.runtime import rpc
 
 from .._pulumi_compat import is_wire_secret
+from .stack_config import SECRET_PLACEHOLDER
 
 SECRET = "[secret]"
-# Stands in for a secret config value in the offline plan; never a real value.
-SECRET_PLACEHOLDER = "<secret placeholder>"
 
 
 def mask(value: Any) -> Any:
