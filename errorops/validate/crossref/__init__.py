@@ -6,7 +6,7 @@ be unique, files that must agree with each other.
 """
 
 from ...problems import found_by
-from . import config_keys, digest_refs, known_references, process_numbers, process_rules, sentry_rules
+from . import config_keys, digest_refs, known_references, ownership_rules, process_numbers, process_rules, sentry_rules
 from . import stack_config_types, stack_files, unique_ids
 from . import (
     gcp_condition_count, gcp_config_keys, gcp_documentation, gcp_durations, gcp_environments, gcp_expressions,
@@ -20,6 +20,8 @@ RULES += (gcp_unique_ids, gcp_environments, gcp_references, gcp_routes, gcp_conf
           gcp_documentation, process_numbers)
 # The daily digest (alert_rules/digest.yaml); does nothing where that file is absent.
 RULES += (digest_refs,)
+# Sentry ownership rules generated from the taxonomy (error_taxonomy.yaml ownership:).
+RULES += (ownership_rules,)
 
 
 def rule_id(rule) -> str:
