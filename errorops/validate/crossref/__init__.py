@@ -7,7 +7,7 @@ be unique, files that must agree with each other.
 
 from ...problems import found_by
 from . import config_keys, digest_refs, known_references, ownership_rules, process_numbers, process_rules, sentry_rules
-from . import stack_config_types, stack_files, unique_ids
+from . import kpi_refs, stack_config_types, stack_files, unique_ids
 from . import (
     gcp_condition_count, gcp_config_keys, gcp_documentation, gcp_durations, gcp_environments, gcp_expressions,
     gcp_links, gcp_log_metric_labels, gcp_project_scope, gcp_references, gcp_routes, gcp_unique_ids, gcp_user_labels,
@@ -22,6 +22,8 @@ RULES += (gcp_unique_ids, gcp_environments, gcp_references, gcp_routes, gcp_conf
 RULES += (digest_refs,)
 # Sentry ownership rules generated from the taxonomy (error_taxonomy.yaml ownership:).
 RULES += (ownership_rules,)
+# The KPIs and the review reports (alert_rules/kpis.yaml); does nothing where that file is absent.
+RULES += (kpi_refs,)
 
 
 def rule_id(rule) -> str:
