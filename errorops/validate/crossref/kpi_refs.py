@@ -22,7 +22,7 @@ from ...model.digest import digest_spec
 from ...model.kpis import kpi_spec
 from ...model.types import Model
 from ...problems import Problem
-from ._refs import unknown, unknown_items
+from ._refs import listing, unknown_items
 
 
 def check(model: Model) -> Iterator[Problem]:
@@ -38,7 +38,8 @@ def check(model: Model) -> Iterator[Problem]:
     mttr = spec.kpi("mttr")
     for level, _target in mttr.per_level:
         if level not in levels:
-            yield unknown(mttr.at, "severity level", level, levels, "per_level", level, label="levels")
+            yield mttr.at.problem(f"unknown severity level '{level}' (levels: {listing(levels)})", "per_level", level,
+                                  key=True)
     yield from unknown_items(spec.at, spec.unassigned_levels, levels, "severity level", "unassigned_levels",
                              label="levels")
     digest = digest_spec(model)
