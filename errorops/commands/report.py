@@ -1,4 +1,5 @@
-"""``errorops report --stack NAME --period week|month [--end DATE] [--format markdown|json|html] [--charts DIR]``.
+"""``errorops report --stack NAME --period week|month [--end DATE] [--format markdown|json|html] [--charts DIR]
+[--send] [--scheduled]``.
 
 The process's KPIs ("Metrics and KPIs", alert_rules/kpis.yaml) measured from Sentry for a week or a
 calendar month, each against its target and the period before, with the worst offenders and three
@@ -28,6 +29,10 @@ def add_parser(sub: Any) -> None:
     report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
     report.add_argument("--charts", type=Path, default=Path("errorops-report"),
                         help="directory the PNG charts are written to (default: ./errorops-report)")
+    report.add_argument("--send", action="store_true",
+                        help="also send it to Slack and by e-mail as alert_rules/kpis.yaml says, once per period")
+    report.add_argument("--scheduled", action="store_true",
+                        help="as the scheduled job runs it: a monthly report is made only on the first working day")
     report.add_argument("--root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)
 
 
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from ..kpi.charts import draw_charts
     from ..kpi.collect import collect
     from ..kpi.figures import build_report
-    from ..kpi.periods import period_ending
+    from ..kpi.periods import first_working_day, period_ending
     from ..model.kpis import kpi_spec
     from ..pipeline import check_repository
     from ..sentry_api.client import InvalidToken, SentryApiError, SentryClient, UnsafeBaseUrl
@@ -70,7 +75,14 @@ def run(args: argparse.Namespace) -> int:
         raise Stop(2, f"errorops report: unknown stack '{args.stack}' (stacks: "
                       f"{', '.join(s.name for s in model.stacks)})")
     env = model.environment(str(stack.values.get(f"{model.project_name}:environment")))
-    period = period_ending(args.period, _end(args.end, spec.time_zone), spec.time_zone)
+    end = _end(args.end, spec.time_zone)
+    if args.scheduled and args.period == "month" and end != first_working_day(end):
+        print(f"errorops report: {end.isoformat()} is not the first working day of its month "
+              f"({first_working_day(end).isoformat()}): nothing to do", file=sys.stderr)
+        return 0
+    if args.send and spec.delivery is None:
+        raise Stop(2, "errorops report: --send needs report.delivery in alert_rules/kpis.yaml")
+    period = period_ending(args.period, end, spec.time_zone)
     token = os.environ.get(TOKEN_ENV, "")
     if not token:
         raise Stop(2, f"errorops report: no Sentry auth token: set {TOKEN_ENV} (an internal-integration token "
@@ -94,4 +106,8 @@ def run(args: argparse.Namespace) -> int:
         renderer = render_json if args.format == "json" else render_markdown
         sys.stdout.write(renderer.render(report, [p.name for p in charts]))
     print(f"errorops report: charts written to {', '.join(str(p) for p in charts)}", file=sys.stderr)
-    return 0
+    if not args.send or spec.delivery is None:
+        return 0
+    from ..deliver.report import send_report
+
+    return send_report(spec.delivery, stack.name, report, charts)

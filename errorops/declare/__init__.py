@@ -10,6 +10,7 @@ from .digest_job import declare_digest_job
 from .gcp_monitoring import declare_gcp_monitoring
 from .ownership import declare_ownership
 from .pagerduty import declare_escalation_policies
+from .report_job import declare_report_jobs
 from .sentry_alerts import declare_sentry_alerts
 from .sentry_org import declare_sentry_org
 from .settings import read_settings
@@ -24,6 +25,7 @@ def declare_stack(model: Model) -> None:
     escalations = declare_escalation_policies(model, settings)
     declare_gcp_monitoring(model, settings)
     digest = declare_digest_job(model, settings)
+    declare_report_jobs(model, settings, digest)
 
     pulumi.export("environment", env.id)
     pulumi.export("sentry_project", org.project.slug)

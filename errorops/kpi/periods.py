@@ -44,3 +44,11 @@ def period_ending(kind: str, end: date, time_zone: str) -> Period:
 
 def previous(period: Period) -> Period:
     return period_ending(period.kind, period.first, period.time_zone)
+
+
+def first_working_day(day: date) -> date:
+    """The first Monday-to-Friday of ``day``'s month (no holiday calendar): the 1st, 2nd or 3rd."""
+    first = day.replace(day=1)
+    while first.weekday() >= 5:
+        first += timedelta(days=1)
+    return first

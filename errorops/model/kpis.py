@@ -46,12 +46,42 @@ class Kpi:
         return dict(self.per_level).get(level)
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class ReportDelivery:
+    environments: tuple[str, ...]
+    weekly_day: str        # "friday"
+    weekly_time: str       # "13:00"
+    monthly_time: str      # "09:00", on the first working day of the month
+    slack_channel: str
+    email_recipients: tuple[str, ...]
+    subject: str
+    attempts: int
+    backoff_seconds: float
+    at: At = source_position()
+
+    def enabled_in(self, env_id: str) -> bool:
+        return env_id in self.environments
+
+    def cron(self, period: str) -> str:
+        """Cloud Scheduler's unix-cron in the report's zone. A month's report is started on the 1st to the 3rd
+        (the first working day is always one of them) and sends only on that day (``--scheduled``)."""
+        if period == "week":
+            hour, minute = self.weekly_time.split(":")
+            return f"{int(minute)} {int(hour)} * * {(WEEKDAYS.index(self.weekly_day) + 1) % 7}"
+        hour, minute = self.monthly_time.split(":")
+        return f"{int(minute)} {int(hour)} 1-3 * *"
+
+
 @dataclass(frozen=True)
 class KpiSpec:
     kpis: tuple[Kpi, ...]
     time_zone: str
     top: int
     unassigned_levels: tuple[str, ...]
+    delivery: ReportDelivery | None = None
     at: At = source_position()
 
     def kpi(self, kpi_id: str) -> Kpi:
@@ -86,5 +116,10 @@ def kpi_spec(model: Model) -> KpiSpec | None:
             k["source"], k.get("description", ""), At(doc, ("kpis", kpi_id)),
         ))
     r = doc.data["report"]
+    d = r.get("delivery")
+    delivery = None if d is None else ReportDelivery(
+        tuple(d["environments"]), d["weekly"]["day"], d["weekly"]["time"], d["monthly"]["time"],
+        d["slack"]["channel"], tuple(d["email"]["recipients"]), d["email"]["subject"], int(d.get("attempts", 3)),
+        float(d.get("backoff_seconds", 2)), At(doc, ("report", "delivery")))
     return KpiSpec(tuple(kpis), r["time_zone"], int(r.get("top", 5)), tuple(r.get("unassigned_levels", ())),
-                   At(doc, ("report",)))
+                   delivery, At(doc, ("report",)))

@@ -187,7 +187,7 @@ def _email(model: Model) -> list[str]:
     return out + [""]
 
 
-def _kpis(spec: KpiSpec | None) -> list[str]:
+def _kpis(model: Model, spec: KpiSpec | None) -> list[str]:
     out = ["## Metrics and KPIs", ""]
     if spec is None:
         return out + ["No KPIs are configured.", ""]
@@ -206,6 +206,16 @@ def _kpis(spec: KpiSpec | None) -> list[str]:
             f"`errorops report --stack prod --period week|month` measures them from Sentry (days in {spec.time_zone}); "
             f"it lists the top {spec.top} error categories, the recurring issues and the unassigned "
             f"{'/'.join(spec.unassigned_levels)} issues.", ""]
+    d = spec.delivery
+    if d is not None:
+        out += ["### Review Reports",
+                f"- **Weekly** (for the Friday deep dive): {d.weekly_day.capitalize()}s at {d.weekly_time} "
+                f"{spec.time_zone}, the 7 days before",
+                f"- **Monthly** (for the monthly review): the first working day of the month at {d.monthly_time} "
+                f"{spec.time_zone}, the month before",
+                f"- Sent in {_and(f'`{e}`' for e in d.environments)} to Slack `{_channel(model, d.slack_channel)}` and by "
+                f"e-mail to {_and(_md(_recipient(model, r)) for r in d.email_recipients) or 'nobody'}, with charts of "
+                "the daily error rate, MTTR per severity and the categorized/assigned share", ""]
     return out
 
 
@@ -239,7 +249,7 @@ def render_process(model: Model, plans: list[dict[str, Any]], roles: Roles) -> s
     out += _review(model)
     out += _alerts(plans, roles)
     out += _email(model)
-    out += _kpis(kpi_spec(model))
+    out += _kpis(model, kpi_spec(model))
     out += _escalation(model)
     text = "\n".join(out).rstrip("\n") + "\n"
     return text
