@@ -16,7 +16,7 @@ from typing import Any, cast
 import pulumi
 import pulumi_gcp as gcp
 
-from ..model.kpis import kpi_spec
+from ..model.kpis import KpiSpec, kpi_spec
 from ..model.types import Model
 from . import digest_payloads as payloads
 from .settings import StackSettings
@@ -34,15 +34,34 @@ def _recipients_json(settings: StackSettings, roles: tuple[str, ...]) -> pulumi.
     return pulumi.Output.secret(pulumi.Output.all(**addresses).apply(lambda a: json.dumps(a, sort_keys=True)))
 
 
+def kpi_targets(spec: KpiSpec) -> dict[str, str]:
+    """Each KPI's target in the process document's words, keyed by KPI (and level): ``{"mttr_P1": "< 4 h"}``."""
+    out: dict[str, str] = {}
+    for k in spec.kpis:
+        if k.target is not None:
+            out[k.id] = k.target.words(k.unit)
+        for level, target in k.per_level:
+            out[f"{k.id}_{level}"] = target.words(k.unit)
+    return out
+
+
 def declare_report_jobs(model: Model, settings: StackSettings, digest: dict[str, Any] | None) -> dict[str, Any] | None:
     spec = kpi_spec(model)
     env = settings.environment
-    if spec is None or spec.delivery is None or not spec.delivery.enabled_in(env.id):
+    if spec is None:
         return None
+    # The targets as a stack output: `errorops diff` shows a changed target ("output kpi_targets.mttr_P1: < 4 h -> < 5 h").
+    pulumi.export("kpi_targets", kpi_targets(spec))
+    d = spec.delivery
+    if d is None or not d.enabled_in(env.id):
+        pulumi.export("kpi_reports", "not sent from this environment (alert_rules/kpis.yaml report.delivery)")
+        return None
+    pulumi.export("kpi_reports", f"weekly {d.weekly_day}s {d.weekly_time}, monthly on the first working day "
+                                 f"{d.monthly_time}, {spec.time_zone}" if digest and digest.get("job") is not None
+                  else "waits for the digest job (errorops:digestImage)")
     if digest is None or digest.get("job") is None:
         # The digest's job is not there (yet): its image, account and secrets are what the reports run with.
         return None
-    d = spec.delivery
     config = pulumi.Config(model.project_name)
     project, region = settings.gcp_project, config.get("digestRegion") or "europe-west2"
     n = payloads.names(settings.stack, project)
