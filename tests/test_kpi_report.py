@@ -142,9 +142,12 @@ def test_a_month_is_the_last_whole_calendar_month(seeded, capsys, tmp_path):
 
 def test_wrong_usage_and_sentry_failures_exit_cleanly(seeded, capsys, tmp_path, monkeypatch):
     assert report(capsys, tmp_path, "--end", "tomorrow")[0] == 2
-    seeded.fail_next(50, 500)
+    monkeypatch.setattr("errorops.sentry_api.client.SentryClient._backoff", lambda self, a: 0)
+    seeded.fail_next(10, 503)
     code, out, err = report(capsys, tmp_path)
-    assert code == 1 and out == "" and err.startswith("errorops report: ") and "Traceback" not in err
+    assert code == 1 and out == "" and "Traceback" not in err and TOKEN not in err
+    assert err == ("errorops report: sentry project 'ai-content-factory-prod': Sentry answered 503 to GET "
+                   f"/api/0/organizations/{ORG}/projects/ (gave up after 5 attempts): {{\"detail\": \"Internal Error\"}}\n")
     monkeypatch.delenv("SENTRY_AUTH_TOKEN")
     code, _, err = report(capsys, tmp_path)
     assert code == 2 and "SENTRY_AUTH_TOKEN" in err
