@@ -1,4 +1,5 @@
-# The image of the daily digest job (Cloud Run job errorops-digest): `python -m errorops digest`.
+# The image of the daily digest job (Cloud Run job errorops-digest): `python -m errorops digest`; the
+# weekly and monthly KPI report jobs (errorops-report-week, -month) run `errorops report` from it too.
 # Built and pushed by .github/workflows/deploy.yml (.ci/digest-image); the stack runs it by digest.
 # It carries alert_rules/ and the stack files, so the digest it sends is the one this commit says.
 FROM python:3.11-slim-bookworm

@@ -37,7 +37,11 @@ def test_unknown_time_zone_environment_and_channel(full_repo):
            "staging)" in problems
     assert f"{full_repo.at(DIGEST, 'digest', within='channel: digest')}: unknown Slack channel 'digest' (channels: alerts)" \
         in problems
-    assert len(problems) == 3
+    # And the KPI reports, sent by the digest's job in prod, now lack it there (kpis.yaml report.delivery).
+    kpis = [p for p in problems if p.startswith("alert_rules/kpis.yaml:")]
+    assert kpis == [f"{full_repo.at('alert_rules/kpis.yaml', 'prod]', within='environments: [prod]')}: the reports are "
+                    "sent by the daily digest's job, which environment 'prod' does not declare (digest.yaml environments)"]
+    assert len(problems) == 3 + len(kpis)
 
 
 def test_schema_problems(full_repo):

@@ -78,7 +78,10 @@ def test_no_digest_secret_reaches_the_plan(monkeypatch):
     text = render_table.render([plan], single=False) + render_json.render([plan], single=False)
     assert SENTINEL not in text
     versions = [r for r in plan.resources if r.type == "gcp:secretmanager/secretVersion:SecretVersion"]
-    assert len(versions) == 4 and all(v.inputs["secretData"] == "[secret]" for v in versions)
+    # The digest's four, and the KPI reports' recipients (declare/report_job.py).
+    assert sorted(v.name for v in versions) == ["digest-recipients", "digest-sentry-token", "digest-slack-bot-token",
+                                                "digest-smtp-password", "report-recipients"]
+    assert all(v.inputs["secretData"] == "[secret]" for v in versions)
     assert all(("secretData",) in v.secret_paths for v in versions)
 
 
@@ -90,9 +93,12 @@ def test_plain_token_in_a_stack_file_is_refused(repo):
 
 
 def test_plan_table_says_when_and_what(prod):
+    import re
+
     text = render_table.render([prod], single=True)
-    assert "digest-schedule    0 9 * * * Europe/London -> POST https://run.googleapis.com/v2/projects/" in text
-    assert "digest-job    digest --stack prod  e-mails product_manager  as errorops-digest@" in text
+    # Columns are as wide as the longest name of the section (the KPI reports' jobs sit beside these).
+    assert re.search(r"digest-schedule +0 9 \* \* \* Europe/London -> POST https://run.googleapis.com/v2/projects/", text)
+    assert re.search(r"digest-job +digest --stack prod  e-mails product_manager  as errorops-digest@", text)
 
 
 def test_payloads_are_pure_functions_of_the_model():

@@ -193,8 +193,41 @@ def test_the_alert_examples_themselves_pass(org, factory):
     assert _post(org, WORKFLOWS, factory([int(_error_detector(org))])).status_code == 201
 
 
+OWNERSHIP = "/api/0/projects/acme/api/ownership/"
+OWNERSHIP_PUT = "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/ownership/"
+GOOD_OWNERSHIP = {"raw": "tags.level:* #backend\ntags.error_type:CacheError #devops\n", "fallthrough": False,
+                  "autoAssignment": "Auto Assign to Issue Owner"}
+# rule id, the body, where Sentry says it, part of Sentry's message
+OWNERSHIP_CASES = [
+    ("ownership.auto_assignment", {**GOOD_OWNERSHIP, "autoAssignment": "Auto Assign"}, "autoAssignment",
+     "Invalid selection."),
+    ("ownership.raw_length", {"raw": "tags.level:* #backend\n" * 5000}, "raw", "Raw needs to be <= 100000"),
+    ("ownership.raw_grammar", {"raw": "tags.error_type:CacheError\n"}, "raw", "Parse error: ownership (line 1"),
+    ("ownership.owners", {"raw": "tags.error_type:CacheError #platform someone@example.com\n"}, "raw",
+     "Invalid rule owners: #platform, someone@example.com"),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "body", "key", "message"), OWNERSHIP_CASES, ids=[c[0] for c in OWNERSHIP_CASES])
+def test_the_double_refuses_ownership_sentry_refuses(org, rule_id, body, key, message):
+    org.set_project_teams("api", ["backend", "devops"])
+    assert openapi.validate_request("PUT", OWNERSHIP_PUT, body) == []
+
+    answer = httpx.put(org.base_url + OWNERSHIP, json=body, headers={"Authorization": f"Bearer {org.token}"})
+
+    assert answer.status_code == 400, answer.text
+    assert rule_id in {r for r, _ in org.refused}
+    assert key in answer.json() and message in str(answer.json()[key]), answer.json()
+
+
+def test_the_ownership_example_itself_passes(org):
+    org.set_project_teams("api", ["backend", "devops"])
+    answer = httpx.put(org.base_url + OWNERSHIP, json=GOOD_OWNERSHIP, headers={"Authorization": f"Bearer {org.token}"})
+    assert answer.status_code == 200 and answer.json()["raw"] == GOOD_OWNERSHIP["raw"]
+
+
 def test_every_rule_has_a_refusal_case():
-    assert {r.id for r in RULES} == {c[0] for c in CASES}
+    assert {r.id for r in RULES} == {c[0] for c in CASES} | {c[0] for c in OWNERSHIP_CASES}
     # Each rule names the Sentry source it plays.
     assert all(r.source.startswith(("workflow_engine/", "snuba/", "api/", "incidents/", "notifications/",
                                     "action_handler_registry/")) for r in RULES), [r.source for r in RULES]

@@ -9,7 +9,7 @@ message; ``errorops.cli`` is the one place either becomes the process's exit.
 from __future__ import annotations
 
 # In the order of ``errorops --help``.
-NAMES = ("validate", "plan", "check", "diff", "test", "digest")
+NAMES = ("validate", "plan", "check", "diff", "test", "digest", "report", "docs")
 
 
 class Stop(Exception):

@@ -10,7 +10,9 @@ from ..model.types import Model
 from ..model.digest import digest_spec
 from .digest_job import declare_digest_job
 from .gcp_monitoring import declare_gcp_monitoring
+from .ownership import declare_ownership
 from .pagerduty import declare_escalation_policies
+from .report_job import declare_report_jobs
 from .sentry_alerts import declare_sentry_alerts
 from .sentry_org import declare_sentry_org
 from .settings import read_settings
@@ -40,10 +42,12 @@ def declare_stack(model: Model) -> None:
     env = settings.environment
     org = declare_sentry_org(model, settings)
     alerts = declare_sentry_alerts(model, settings, org)
+    declare_ownership(model, settings, org)
     escalations = declare_escalation_policies(model, settings)
     declare_gcp_monitoring(model, settings)
     digest = declare_digest_job(model, settings)
     spec = digest_spec(model)  # set wherever a digest was declared
+    declare_report_jobs(model, settings, digest)
 
     pulumi.export("environment", env.id)
     pulumi.export("sentry_project", org.project.slug)

@@ -10,6 +10,8 @@ sentry.py     Sentry monitors, alerts, projects, teams, keys
 gcp.py        Google Cloud alert policies and the resources around them
 pagerduty.py  PagerDuty escalation policies
 digest.py     the daily digest's scheduler, job, secrets, registry
+ownership.py  Sentry ownership rules: who each exception class is assigned to
+report.py     the KPI reports' jobs and schedules (the digest's words for the digest's)
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from __future__ import annotations
 from .base import Describer
 from .digest import DESCRIBERS as _DIGEST
 from .gcp import DESCRIBERS as _GCP
+from .ownership import DESCRIBERS as _OWNERSHIP
 from .pagerduty import DESCRIBERS as _PAGERDUTY
+from .report import DESCRIBERS as _REPORT
 from .sentry import DESCRIBERS as _SENTRY
 
-_DESCRIBERS: dict[str, Describer] = {**_SENTRY, **_GCP, **_PAGERDUTY, **_DIGEST}
+_DESCRIBERS: dict[str, Describer] = {**_SENTRY, **_GCP, **_PAGERDUTY, **_DIGEST, **_OWNERSHIP, **_REPORT}
 _GENERIC = Describer()
 
 

@@ -18,7 +18,9 @@ from errorops.sentry_api import openapi
 
 ORG = "/api/0/organizations/{organization_id_or_slug}"
 PROJECTS, ISSUES, EVENTS = f"{ORG}/projects/", f"{ORG}/issues/", f"{ORG}/events/"
+ISSUE = f"{ORG}/issues/{{issue_id}}/"
 ROUTES = [
+    (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/issues/(?P<id>[^/]+)/$"), ISSUE, "org_issue"),
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/projects/$"), PROJECTS, "org_projects"),
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/issues/$"), ISSUES, "org_issues"),
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/events/$"), EVENTS, "org_events"),
@@ -49,6 +51,8 @@ class FakeIssue:
     assigned_to: dict | None = None
     level: str = "error"
     category: str = "error"
+    # Its activity, (type, ISO time) each: set_resolved, set_regression, assigned, ... (src/sentry/types/activity.py).
+    activity: list[tuple[str, str]] = field(default_factory=list)
 
     def first_seen(self) -> datetime:
         return min(self.events)
@@ -174,6 +178,26 @@ class DigestRoutes:
                         "slug": issue.project["slug"]},
         })
         return answer
+
+    def _org_issue_get(self, params, query, _body):
+        """One issue with its activity, oldest last as Sentry lists it (GroupDetailsEndpoint: newest first)."""
+        refused = self._checked("org_issue", query)
+        if refused:
+            return 400, refused, {}
+        issue = next((i for i in self.digest.issues if i.id == params["id"] or i.short_id == params["id"]), None)
+        if issue is None:
+            return 404, {"detail": "The requested resource does not exist"}, {}
+        answer = {**openapi.response_example("GET", ISSUE), **self._issue_answer(issue, issue.events)}
+        answer["activity"] = [{"id": str(n), "type": kind, "dateCreated": iso(parse_time(when)), "user": None,
+                               "data": {}}
+                              for n, (kind, when) in sorted(enumerate([("first_seen", iso(issue.first_seen())),
+                                                                        *issue.activity]),
+                                                            key=lambda a: parse_time(a[1][1]), reverse=True)]
+        answer.pop("lifetime", None)
+        # The published example's `owners` is one object where its schema says a list (or null).
+        answer["owners"] = None
+        self._shape("org_issue", answer)
+        return 200, answer, {}
 
     def _org_events_get(self, params, query, _body):
         refused = self._checked("org_events", query)

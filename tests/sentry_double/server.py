@@ -28,10 +28,13 @@ ROUTES = [
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/workflows/$"), f"{ORG}/workflows/", "workflows"),
     (re.compile(r"^/api/0/organizations/(?P<org>[^/]+)/workflows/(?P<id>[^/]+)/$"),
      f"{ORG}/workflows/{{workflow_id}}/", "workflow"),
+    (re.compile(r"^/api/0/projects/(?P<org>[^/]+)/(?P<project>[^/]+)/ownership/$"),
+     "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/ownership/", "project_ownership"),
     *DIGEST_ROUTES,
 ]
 # Which contract rules (tests/sentry_double/contract) each body kind must pass.
-CONTRACT = {"project_detectors": "detector", "detector": "detector", "workflows": "workflow", "workflow": "workflow"}
+CONTRACT = {"project_detectors": "detector", "detector": "detector", "workflows": "workflow", "workflow": "workflow",
+            "project_ownership": "ownership"}
 # Every scope a token can have: the default token may do anything; tests take scopes away.
 ALL_SCOPES = {"org:read", "org:write", "team:read", "team:write", "team:admin", "project:read", "project:write",
               "project:admin", "alerts:read", "alerts:write"}
@@ -80,6 +83,9 @@ class SentryDouble(DigestRoutes):
         self.projects: dict[str, dict] = {}
         self.detectors: dict[str, dict] = {}
         self.workflows: dict[str, dict] = {}
+        # Each project's ownership (rules, fallthrough, auto-assignment) and its teams' slugs.
+        self.ownership: dict[str, dict] = {}
+        self.project_teams: dict[str, set[str]] = {}
         self.requests: list[Recorded] = []
         # Issues and spans for the digest's reads (tests/sentry_double/digest_data.py).
         self.digest = DigestData()
@@ -279,6 +285,7 @@ class SentryDouble(DigestRoutes):
             if errors:
                 return 400, _drf_errors(errors), {}
             self.state.detector_ids = set(self.detectors)
+            self.state.project_teams = self.project_teams.get(params.get("project", ""), set())
             found = refusals(CONTRACT[name], body, self.state)
             if found:
                 self.refused += [(r.id, refusal.message) for r, refusal in found]
@@ -295,6 +302,25 @@ class SentryDouble(DigestRoutes):
         self._fill_detector(detector, body)
         self.detectors[detector["id"]] = detector
         return 201, detector, {}
+
+    def set_project_teams(self, slug: str, teams: list[str]) -> None:
+        """The teams (slugs) of a project: the only teams its ownership rules may name."""
+        self.project_teams[slug] = set(teams)
+
+    def _project_ownership_get(self, params, _query, _body):
+        # api/endpoints/project_ownership.py get_ownership: a project without one answers an empty ownership.
+        if self._project(params["project"]) is None:
+            return 404, NOT_FOUND, {}
+        return 200, self.ownership.get(params["project"]) or _ownership({}), {}
+
+    def _project_ownership_put(self, params, _query, body):
+        if self._project(params["project"]) is None:
+            return 404, NOT_FOUND, {}
+        # partial=True: only the attributes sent change; a blank raw is stored as none.
+        current = self.ownership.get(params["project"]) or _ownership({})
+        updated = _ownership({**current, **body, "dateCreated": current["dateCreated"] or _now(), "lastUpdated": _now()})
+        self.ownership[params["project"]] = updated
+        return 200, updated, {}
 
     def _detectors_get(self, params, query, _body):
         items = list(self.detectors.values())
@@ -559,6 +585,15 @@ def _owner(owner: str | None) -> dict | None:
         return None
     kind, _, ident = owner.partition(":")
     return {"type": kind, "id": ident, "name": f"{kind}-{ident}"}
+
+
+def _ownership(values: dict) -> dict:
+    """A project's ownership as src/sentry/api/serializers/models/projectownership.py answers it."""
+    raw = values.get("raw") or None
+    return {"raw": raw if raw and raw.strip() else None, "fallthrough": values.get("fallthrough", True),
+            "dateCreated": values.get("dateCreated"), "lastUpdated": values.get("lastUpdated"), "isActive": True,
+            "autoAssignment": values.get("autoAssignment", "Auto Assign to Issue Owner"),
+            "codeownersAutoSync": values.get("codeownersAutoSync", True)}
 
 
 def _now() -> str:

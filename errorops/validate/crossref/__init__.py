@@ -10,8 +10,8 @@ from typing import Protocol
 
 from ...model.types import Model
 from ...problems import Problem, found_by
-from . import config_keys, digest_refs, known_references, process_numbers, process_rules, sentry_rules
-from . import stack_config_types, stack_files, unique_ids
+from . import config_keys, digest_refs, known_references, ownership_rules, process_numbers, process_rules, sentry_rules
+from . import kpi_refs, stack_config_types, stack_files, unique_ids
 from . import (
     gcp_condition_count, gcp_config_keys, gcp_documentation, gcp_durations, gcp_environments, gcp_expressions,
     gcp_links, gcp_log_metric_labels, gcp_project_scope, gcp_references, gcp_routes, gcp_unique_ids, gcp_user_labels,
@@ -34,6 +34,10 @@ RULES += (gcp_unique_ids, gcp_environments, gcp_references, gcp_routes, gcp_conf
           gcp_documentation, process_numbers)
 # The daily digest (alert_rules/digest.yaml); does nothing where that file is absent.
 RULES += (digest_refs,)
+# Sentry ownership rules generated from the taxonomy (error_taxonomy.yaml ownership:).
+RULES += (ownership_rules,)
+# The KPIs and the review reports (alert_rules/kpis.yaml); does nothing where that file is absent.
+RULES += (kpi_refs,)
 
 
 def rule_id(rule: Rule) -> str:

@@ -28,7 +28,7 @@ class Refusal:
 @dataclass(frozen=True)
 class Rule:
     id: str
-    kind: str  # "detector" or "workflow"
+    kind: str  # "detector", "workflow" or "ownership"
     check: Callable[[dict, Any], Iterator[Refusal]]
 
     @property
@@ -65,6 +65,9 @@ class OrgState:
     # Open team membership (allow_joinleave): any member may assign any team as owner.
     open_membership: bool = False
     detector_ids: set[str] = field(default_factory=set)
+    # The slugs of the teams of the project a request is about, and the members' e-mails (ownership rules).
+    project_teams: set[str] = field(default_factory=set)
+    user_emails: set[str] = field(default_factory=set)
 
 
 def refusals(kind: str, body: Any, state: OrgState) -> list[tuple[Rule, Refusal]]:
@@ -94,4 +97,4 @@ def as_dict(value: Any) -> dict:
 
 
 # The rule modules register themselves; they need the names above, so they come last.
-from . import detectors, workflows  # noqa: E402,F401
+from . import detectors, ownership, workflows  # noqa: E402,F401
