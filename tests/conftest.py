@@ -201,6 +201,26 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_here(*args: str, cwd: Path) -> Run:
+    """``errorops ARGS`` run in this process: what it prints and its exit code, without the
+    cost of a new interpreter. For the commands whose process-level behaviour (signals,
+    exit paths) other tests already cover through ``run_cli``."""
+    import contextlib
+    import io
+
+    from errorops.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(previous)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     done = subprocess.run(
         [PYTHON, "-m", "errorops", *args],

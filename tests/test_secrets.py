@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Repo, run_cli
+from conftest import Repo, run_here
 
 # Looks secret to a reader, but matches no real token format (secret scanners stay quiet).
 SENTINEL = "not-a-real-secret-SENTINEL-4242"
@@ -32,7 +32,7 @@ def test_provider_credential_as_secure_value_passes(repo: Repo):
 def test_no_message_in_any_format_echoes_a_secret_value(repo: Repo, key: str, value: str):
     repo.append("Pulumi.prod.yaml", f"  {key}: {value}\n")
     for fmt in ("standard", "github"):
-        run = run_cli("validate", "--format", fmt, str(repo.root), cwd=repo.root)
+        run = run_here("validate", "--format", fmt, str(repo.root), cwd=repo.root)
         assert run.code == 1, run.stderr
         assert SENTINEL not in run.stdout + run.stderr
         assert "Traceback" not in run.stderr
