@@ -50,8 +50,9 @@ def declare_digest_job(model: Model, settings: StackSettings) -> DigestResources
     env = settings.environment
     if spec is None or not spec.enabled_in(env.id):
         return None
-    config = pulumi.Config(model.project_name)
-    project, region = settings.gcp_project, config.get("digestRegion") or "europe-west2"
+    jobs = settings.jobs
+    assert jobs is not None, "read_settings reads the jobs' config"
+    project, region = settings.gcp_project, jobs.region
     n = payloads.names(settings.stack, project)
     protect = pulumi.ResourceOptions(protect=env.protect)
 
@@ -83,9 +84,9 @@ def declare_digest_job(model: Model, settings: StackSettings) -> DigestResources
                                 member=job_member, opts=after_job_account)
 
     values = {
-        "digestSentryToken": config.require_secret("digestSentryToken"),
-        "digestSlackBotToken": config.require_secret("digestSlackBotToken"),
-        "smtpPassword": config.require_secret("smtpPassword"),
+        "digestSentryToken": jobs.secret("digestSentryToken"),
+        "digestSlackBotToken": jobs.secret("digestSlackBotToken"),
+        "smtpPassword": jobs.secret("smtpPassword"),
         None: _recipients_json(settings, spec.email_recipients),
     }
     secret_envs: list[gcp.cloudrunv2.JobTemplateTemplateContainerEnvArgsDict] = []
@@ -105,7 +106,7 @@ def declare_digest_job(model: Model, settings: StackSettings) -> DigestResources
         secret_envs.append({"name": env_var, "value_source": {"secret_key_ref": {
             "secret": secret.secret_id, "version": "latest"}}})
 
-    image = config.get("digestImage")
+    image = jobs.image
     if not image:
         # The first deploy creates the registry the image is pushed to; the job waits for it (.ci/digest-image).
         pulumi.log.warn(f"stack '{settings.stack}': errorops:digestImage is not set: the digest job and its schedule "
@@ -113,9 +114,8 @@ def declare_digest_job(model: Model, settings: StackSettings) -> DigestResources
         return {"schedule": None, "job": None, "registry": registry, "bucket": bucket}
     alerts = next(c for c in model.slack_channels if c.id == spec.slack_channel)
     plain = payloads.plain_env(
-        config.get("smtpHost") or "", config.get_int("smtpPort") or 587, config.get("smtpUser") or "",
-        config.get("smtpFrom") or "", settings.slack_channel_ids.get(alerts.id) or "", spec.email_recipients,
-        pulumi.Config("sentry").get("baseUrl"))
+        jobs.smtp_host, jobs.smtp_port, jobs.smtp_user, jobs.smtp_from, settings.slack_channel_ids.get(alerts.id) or "",
+        spec.email_recipients, jobs.sentry_base_url)
     job = gcp.cloudrunv2.Job(
         "digest-job", project=project, location=region, name=n.job, deletion_protection=False,
         labels={"managed-by": "errorops", "purpose": "digest"},

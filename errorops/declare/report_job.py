@@ -64,8 +64,9 @@ def declare_report_jobs(model: Model, settings: StackSettings,
     if digest is None or digest.get("job") is None:
         # The digest's job is not there (yet): its image, account and secrets are what the reports run with.
         return None
-    config = pulumi.Config(model.project_name)
-    project, region = settings.gcp_project, config.get("digestRegion") or "europe-west2"
+    jobs = settings.jobs
+    assert jobs is not None, "read_settings reads the jobs' config"
+    project, region = settings.gcp_project, jobs.region
     n = payloads.names(settings.stack, project)
     job_email, invoker_email = (f"{a}@{project}.iam.gserviceaccount.com" for a in (n.job_account, n.invoker_account))
     job_member = f"serviceAccount:{job_email}"
@@ -89,16 +90,15 @@ def declare_report_jobs(model: Model, settings: StackSettings,
     alerts = next(c for c in model.slack_channels if c.id == d.slack_channel)
     plain = {
         "SLACK_CHANNEL_ID": settings.slack_channel_ids.get(alerts.id) or "",
-        "SMTP_HOST": config.get("smtpHost") or "", "SMTP_PORT": str(config.get_int("smtpPort") or 587),
-        "SMTP_USER": config.get("smtpUser") or "", "SMTP_FROM": config.get("smtpFrom") or "",
+        "SMTP_HOST": jobs.smtp_host, "SMTP_PORT": str(jobs.smtp_port),
+        "SMTP_USER": jobs.smtp_user, "SMTP_FROM": jobs.smtp_from,
         "REPORT_RECIPIENT_ROLES": ",".join(d.email_recipients),
         # matplotlib's cache; the image's user has no home directory.
         "MPLCONFIGDIR": "/tmp/matplotlib",
     }
-    base_url = pulumi.Config("sentry").get("baseUrl")
-    if base_url:
-        plain["SENTRY_BASE_URL"] = base_url
-    image = config.get("digestImage")  # the digest job's image, pinned by digest: it carries errorops report too
+    if jobs.sentry_base_url:
+        plain["SENTRY_BASE_URL"] = jobs.sentry_base_url
+    image = jobs.image  # the digest job's image, pinned by digest: it carries errorops report too
     out: dict[str, Any] = {}
     for period in PERIODS:
         name = f"errorops-report-{period}"

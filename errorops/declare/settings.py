@@ -15,6 +15,44 @@ from ..model.types import Environment, Model
 
 
 @dataclass(frozen=True)
+class JobSettings:
+    """Where the digest and report jobs run, what they run, and how they send (config)."""
+
+    region: str
+    image: str | None  # the errorops image by digest; None until the deploy workflow built it
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_from: str
+    sentry_base_url: str | None
+    # digestSentryToken, digestSlackBotToken, smtpPassword: secret Outputs, None where unset.
+    secrets: dict[str, pulumi.Output[str] | None]
+
+    def secret(self, key: str) -> pulumi.Output[str]:
+        value = self.secrets.get(key)
+        if value is None:
+            raise pulumi.RunError(f"the digest job needs errorops:{key}; set it with: pulumi config set --secret {key} ...")
+        return value
+
+
+# Google Cloud region of the jobs where the stack sets none.
+DEFAULT_JOB_REGION = "europe-west2"
+
+
+def _jobs(config: pulumi.Config) -> JobSettings:
+    return JobSettings(
+        region=config.get("digestRegion") or DEFAULT_JOB_REGION,
+        image=config.get("digestImage") or None,
+        smtp_host=config.get("smtpHost") or "",
+        smtp_port=config.get_int("smtpPort") or 587,
+        smtp_user=config.get("smtpUser") or "",
+        smtp_from=config.get("smtpFrom") or "",
+        sentry_base_url=pulumi.Config("sentry").get("baseUrl"),
+        secrets={key: config.get_secret(key) for key in ("digestSentryToken", "digestSlackBotToken", "smtpPassword")},
+    )
+
+
+@dataclass(frozen=True)
 class StackSettings:
     stack: str
     environment: Environment
@@ -39,6 +77,7 @@ class StackSettings:
     gcp_switches: dict[str, bool] = field(default_factory=dict)
     gcp_secrets: dict[str, pulumi.Output[str] | None] = field(default_factory=dict)
     gcp_hosts: dict[str, str | None] = field(default_factory=dict)
+    jobs: JobSettings | None = None
 
 
 def read_settings(model: Model) -> StackSettings:
@@ -63,6 +102,7 @@ def read_settings(model: Model) -> StackSettings:
         owns_organization=env_id == model.organization.owner_environment,
         pagerduty=config.require_bool("pagerduty"),
         pagerduty_sentry_service_id=config.require("pagerdutySentryServiceId"),
+        jobs=_jobs(config),
         **_gcp_config(model, config),
     )
 
