@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..deliver import digest as env_names
+from ..deliver import job_env
 from ..model.digest import DigestSpec
 
 # One per secret the job reads: (logical name, Secret Manager id suffix, Pulumi config key, env var).
 SECRETS = (
     ("sentry-token", "sentry-token", "digestSentryToken", "SENTRY_AUTH_TOKEN"),
-    ("slack-bot-token", "slack-bot-token", "digestSlackBotToken", env_names.SLACK_TOKEN),
-    ("smtp-password", "smtp-password", "smtpPassword", env_names.SMTP_PASSWORD),
+    ("slack-bot-token", "slack-bot-token", "digestSlackBotToken", job_env.SLACK_TOKEN),
+    ("smtp-password", "smtp-password", "smtpPassword", job_env.SMTP_PASSWORD),
     # Addresses are personal data: the role -> address map is a secret like the tokens.
     ("recipients", "recipients", None, env_names.RECIPIENTS),
 )
@@ -54,11 +55,11 @@ def plain_env(smtp_host: str, smtp_port: int, smtp_user: str, smtp_from: str, sl
               recipient_roles: tuple[str, ...], sentry_base_url: str | None) -> list[dict[str, str]]:
     """The job's plain (non-secret) environment; secrets come from Secret Manager (SECRETS)."""
     env = {
-        env_names.SLACK_CHANNEL: slack_channel_id,
-        env_names.SMTP_HOST: smtp_host,
-        env_names.SMTP_PORT: str(smtp_port),
-        env_names.SMTP_USER: smtp_user,
-        env_names.SMTP_FROM: smtp_from,
+        job_env.SLACK_CHANNEL: slack_channel_id,
+        job_env.SMTP_HOST: smtp_host,
+        job_env.SMTP_PORT: str(smtp_port),
+        job_env.SMTP_USER: smtp_user,
+        job_env.SMTP_FROM: smtp_from,
         # The roles the digest e-mails (addresses are in a secret): a reviewer reads them in the diff,
         # and the command refuses to run if the image's alert_rules/digest.yaml says otherwise.
         env_names.RECIPIENT_ROLES: ",".join(recipient_roles),
