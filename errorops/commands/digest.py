@@ -10,7 +10,6 @@ README, "Daily digest".
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,8 +20,6 @@ from . import Stop
 if TYPE_CHECKING:
     from datetime import date
 
-# The same variables as the Sentry providers (errorops/sentry_api/resources.py TOKEN_ENV, BASE_URL_ENV).
-TOKEN_ENV, BASE_URL_ENV, DEFAULT_BASE_URL = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL", "https://sentry.io"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,43 +48,18 @@ def _day(text: str | None, time_zone: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     from ..digest import render_json, render_markdown, render_text
-    from ..digest.collect import READ_SCOPES, CollectError, collect
+    from ..digest.collect import collect
     from ..digest.days import windows_for
     from ..digest.figures import build_digest
     from ..model.digest import digest_spec
-    from ..pipeline import check_repository
-    from ..sentry_api.client import InvalidToken, SentryApiError, SentryClient, UnsafeBaseUrl
-    from ._stacks import report_problems
+    from ._reads import model_and_stack, read_sentry
 
-    result = check_repository(args.root)
-    if not result.ok:
-        raise report_problems(result.problems)
-    model = result.model
-    spec = digest_spec(model) if model else None
-    if spec is None:
-        raise Stop(2, f"errorops digest: {args.root} has no alert_rules/digest.yaml (kind: digest)")
-    assert model is not None  # a spec is only read from a model
-    stack = next((s for s in model.stacks if s.name == args.stack), None)
-    if stack is None:
-        raise Stop(2, f"errorops digest: unknown stack '{args.stack}' (stacks: "
-                      f"{', '.join(s.name for s in model.stacks)})")
-    # A checked stack file names its environment as a string (stack.schema.json).
-    env = model.environment(str(stack.values.get(f"{model.project_name}:environment")))
+    model, spec, stack, env = model_and_stack("digest", args.root, args.stack, digest_spec,
+                                              "alert_rules/digest.yaml (kind: digest)")
     day = _day(args.date, spec.time_zone)
     windows = windows_for(day, spec.time_zone, spec.hour, spec.minute, spec.triage_hours)
-
-    token = os.environ.get(TOKEN_ENV, "")
-    if not token:
-        raise Stop(2, f"errorops digest: no Sentry auth token: set {TOKEN_ENV} (an internal-integration token "
-                      f"with the read-only scopes {READ_SCOPES})")
-    try:
-        client = SentryClient(os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, token,
-                              warn=lambda notice: print(f"errorops digest: {notice}", file=sys.stderr))
-        collected = collect(client, model.organization.slug, env.project.slug, spec, windows)
-    except (InvalidToken, UnsafeBaseUrl) as exc:
-        raise Stop(2, f"errorops digest: {exc}") from None
-    except (SentryApiError, CollectError) as exc:
-        raise Stop(1, f"errorops digest: {exc}") from None
+    collected = read_sentry("digest", lambda client: collect(client, model.organization.slug, env.project.slug,
+                                                             spec, windows))
     digest = build_digest(model, spec, env.id, collected)
     renderer = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
     sys.stdout.write(renderer.render(digest))

@@ -17,7 +17,6 @@ from typing import Any
 from ..pipeline import REPO_ROOT
 from . import Stop
 
-TOKEN_ENV, BASE_URL_ENV, DEFAULT_BASE_URL = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL", "https://sentry.io"
 
 
 def add_parser(sub: Any) -> None:
@@ -49,32 +48,18 @@ def _end(text: str | None, time_zone: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
     import sys
 
-    from ..digest.collect import READ_SCOPES, CollectError
     from ..kpi import render_html, render_json, render_markdown
     from ..kpi.charts import draw_charts
     from ..kpi.collect import collect
     from ..kpi.figures import build_report
     from ..kpi.periods import first_working_day, period_ending
     from ..model.kpis import kpi_spec
-    from ..pipeline import check_repository
-    from ..sentry_api.client import InvalidToken, SentryApiError, SentryClient, UnsafeBaseUrl
-    from ._stacks import report_problems
+    from ._reads import model_and_stack, read_sentry
 
-    result = check_repository(args.root)
-    if not result.ok:
-        raise report_problems(result.problems)
-    model = result.model
-    spec = kpi_spec(model) if model else None
-    if model is None or spec is None:
-        raise Stop(2, f"errorops report: {args.root} has no alert_rules/kpis.yaml (kind: kpis)")
-    stack = next((s for s in model.stacks if s.name == args.stack), None)
-    if stack is None:
-        raise Stop(2, f"errorops report: unknown stack '{args.stack}' (stacks: "
-                      f"{', '.join(s.name for s in model.stacks)})")
-    env = model.environment(str(stack.values.get(f"{model.project_name}:environment")))
+    model, spec, stack, env = model_and_stack("report", args.root, args.stack, kpi_spec,
+                                              "alert_rules/kpis.yaml (kind: kpis)")
     end = _end(args.end, spec.time_zone)
     if args.scheduled and args.period == "month" and end != first_working_day(end):
         print(f"errorops report: {end.isoformat()} is not the first working day of its month "
@@ -83,18 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.send and spec.delivery is None:
         raise Stop(2, "errorops report: --send needs report.delivery in alert_rules/kpis.yaml")
     period = period_ending(args.period, end, spec.time_zone)
-    token = os.environ.get(TOKEN_ENV, "")
-    if not token:
-        raise Stop(2, f"errorops report: no Sentry auth token: set {TOKEN_ENV} (an internal-integration token "
-                      f"with the read-only scopes {READ_SCOPES})")
-    try:
-        client = SentryClient(os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, token,
-                              warn=lambda notice: print(f"errorops report: {notice}", file=sys.stderr))
-        collected = collect(client, model.organization.slug, env.project.slug, period)
-    except (InvalidToken, UnsafeBaseUrl) as exc:
-        raise Stop(2, f"errorops report: {exc}") from None
-    except (SentryApiError, CollectError) as exc:
-        raise Stop(1, f"errorops report: {exc}") from None
+    collected = read_sentry("report", lambda client: collect(client, model.organization.slug, env.project.slug, period))
     report = build_report(model, spec, env.id, collected)
     try:
         charts = draw_charts(report, args.charts)

@@ -10,7 +10,6 @@ Secret values come from Pulumi secret config and reach Secret Manager as secret 
 
 from __future__ import annotations
 
-import json
 import warnings
 from typing import TypedDict, cast
 
@@ -34,15 +33,6 @@ class DigestResources(TypedDict):
     job: gcp.cloudrunv2.Job | None
     registry: gcp.artifactregistry.Repository
     bucket: gcp.storage.Bucket
-
-
-def _recipients_json(settings: StackSettings, roles: tuple[str, ...]) -> pulumi.Output[str]:
-    addresses = {r: settings.recipient_addresses.get(r) for r in roles}
-    missing = sorted(r for r, a in addresses.items() if a is None)
-    if missing:
-        raise pulumi.RunError(f"stack '{settings.stack}': the digest e-mails {', '.join(missing)}, whose address "
-                              "config is not set (notification_targets.yaml address_config)")
-    return pulumi.Output.secret(pulumi.Output.all(**addresses).apply(lambda a: json.dumps(a, sort_keys=True)))
 
 
 def declare_digest_job(model: Model, settings: StackSettings) -> DigestResources | None:
@@ -87,7 +77,7 @@ def declare_digest_job(model: Model, settings: StackSettings) -> DigestResources
         "digestSentryToken": jobs.secret("digestSentryToken"),
         "digestSlackBotToken": jobs.secret("digestSlackBotToken"),
         "smtpPassword": jobs.secret("smtpPassword"),
-        None: _recipients_json(settings, spec.email_recipients),
+        None: settings.addresses_json(spec.email_recipients, "the digest e-mails"),
     }
     secret_envs: list[gcp.cloudrunv2.JobTemplateTemplateContainerEnvArgsDict] = []
     versions = []

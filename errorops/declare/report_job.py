@@ -10,7 +10,6 @@ own recipients (role -> address) are one more secret.
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 import pulumi
@@ -24,15 +23,6 @@ from .settings import StackSettings
 
 PERIODS = ("week", "month")
 CHARTS_DIR = "/tmp/errorops-report"  # the image's working directory is read-only for its user
-
-
-def _recipients_json(settings: StackSettings, roles: tuple[str, ...]) -> pulumi.Output[str]:
-    addresses = {r: settings.recipient_addresses.get(r) for r in roles}
-    missing = sorted(r for r, a in addresses.items() if a is None)
-    if missing:
-        raise pulumi.RunError(f"stack '{settings.stack}': the KPI reports e-mail {', '.join(missing)}, whose address "
-                              "config is not set (notification_targets.yaml address_config)")
-    return pulumi.Output.secret(pulumi.Output.all(**addresses).apply(lambda a: json.dumps(a, sort_keys=True)))
 
 
 def kpi_targets(spec: KpiSpec) -> dict[str, str]:
@@ -76,7 +66,8 @@ def declare_report_jobs(model: Model, settings: StackSettings,
         "report-recipients", project=project, secret_id=f"{n.secret_prefix}-report-recipients",
         replication={"auto": {}}, labels={"managed-by": "errorops", "purpose": "kpi-report"})
     version = gcp.secretmanager.SecretVersion(
-        "report-recipients", project=project, secret=secret.id, secret_data=_recipients_json(settings, d.email_recipients),
+        "report-recipients", project=project, secret=secret.id,
+        secret_data=settings.addresses_json(d.email_recipients, "the KPI reports e-mail"),
         opts=pulumi.ResourceOptions(additional_secret_outputs=["secret_data"]))
     access = gcp.secretmanager.SecretIamMember(
         "report-recipients-job", project=project, secret_id=secret.secret_id, role="roles/secretmanager.secretAccessor",

@@ -6,6 +6,7 @@ plan (config from Pulumi.<stack>.yaml, placeholders for secrets).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +79,16 @@ class StackSettings:
     gcp_secrets: dict[str, pulumi.Output[str] | None] = field(default_factory=dict)
     gcp_hosts: dict[str, str | None] = field(default_factory=dict)
     jobs: JobSettings | None = None
+
+    def addresses_json(self, roles: tuple[str, ...], who: str) -> pulumi.Output[str]:
+        """A secret JSON object role -> e-mail address, for a job that e-mails ``roles`` (``who``:
+        "the digest e-mails", in the message when an address is unset)."""
+        addresses = {r: self.recipient_addresses.get(r) for r in roles}
+        missing = sorted(r for r, a in addresses.items() if a is None)
+        if missing:
+            raise pulumi.RunError(f"stack '{self.stack}': {who} {', '.join(missing)}, whose address "
+                                  "config is not set (notification_targets.yaml address_config)")
+        return pulumi.Output.secret(pulumi.Output.all(**addresses).apply(lambda a: json.dumps(a, sort_keys=True)))
 
 
 def read_settings(model: Model) -> StackSettings:

@@ -15,6 +15,10 @@ from urllib.parse import quote, quote_plus, urlsplit
 import certifi
 import httpx
 
+# Where the token and the address come from, for the providers and the commands that read Sentry.
+DEFAULT_BASE_URL = "https://sentry.io"
+TOKEN_ENV, BASE_URL_ENV = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL"
+
 MAX_RATE_LIMIT_WAIT = 60.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 30.0

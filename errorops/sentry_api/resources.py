@@ -26,7 +26,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .._pulumi_compat import PickleSafeResource
 from . import openapi
-from .client import SentryApiError, SentryClient
+from .client import BASE_URL_ENV, DEFAULT_BASE_URL, TOKEN_ENV, SentryApiError, SentryClient
 from .default_alert import is_default_alert
 from .payloads import (
     changed_keys,
@@ -40,8 +40,6 @@ from .payloads import (
     workflow_as_request,
 )
 
-DEFAULT_BASE_URL = "https://sentry.io"
-TOKEN_ENV, BASE_URL_ENV = "SENTRY_AUTH_TOKEN", "SENTRY_BASE_URL"
 TOKEN_CONFIG, BASE_URL_CONFIG = "sentry:token", "sentry:baseUrl"
 
 PROJECT_DETECTORS = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"
