@@ -296,3 +296,31 @@ class SmtpServer:
 
     def stop(self):
         self.controller.stop()
+
+
+def job_world(monkeypatch, tmp_path: Path, sentry, recipients_var: str, recipients: dict[str, str],
+              **more: object):
+    """Everything a scheduled job (digest, report) talks to, running on loopback and named to it
+    through the environment as the Cloud Run job names them; ``sentry`` is a started, seeded double.
+    Yields an object with sentry, slack, gcs, smtp, ``waits`` (the delivery's back-off sleeps) and
+    ``more``; stops them all afterwards."""
+    slack, gcs = SlackDouble().start(), GcsDouble().start()
+    smtp = SmtpServer(tmp_path).start()
+    env = {
+        "SENTRY_AUTH_TOKEN": sentry.token, "SENTRY_BASE_URL": sentry.base_url,
+        "SLACK_BOT_TOKEN": slack.token, "SLACK_CHANNEL_ID": "C0DIGEST01", "SLACK_API_URL": slack.api_url,
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "SMTP_USER": smtp.user,
+        "SMTP_PASSWORD": smtp.password, "SMTP_FROM": "digest@acf.example", "SMTP_CA_FILE": str(smtp.ca),
+        recipients_var: json.dumps(recipients),
+        "DIGEST_STATE_BUCKET": gcs.bucket, "STORAGE_EMULATOR_HOST": gcs.url,
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("ERROROPS_DEBUG", raising=False)
+    waits: list[float] = []
+    monkeypatch.setattr("errorops.deliver._sleep", waits.append)
+    yield type("World", (), {"sentry": sentry, "slack": slack, "gcs": gcs, "smtp": smtp, "waits": waits, **more})
+    smtp.stop()
+    slack.stop()
+    gcs.stop()
+    sentry.stop()

@@ -11,20 +11,12 @@ import pytest
 from digest_support import DAY, EXPECTED_CATEGORIZED, EXPECTED_LEVELS, EXPECTED_TOTAL, ORG, PROJECT, TOKEN, seed
 from errorops.cli import main
 from errorops.digest.days import previous_local_day, windows_for
-from sentry_double.server import SentryDouble
+from sentry_double.fixtures import serving_reads
 
 
 @pytest.fixture
 def double(monkeypatch):
-    d = SentryDouble(token=TOKEN, organization=ORG).start()
-    monkeypatch.setenv("SENTRY_AUTH_TOKEN", TOKEN)
-    monkeypatch.setenv("SENTRY_BASE_URL", d.base_url)
-    monkeypatch.delenv("ERROROPS_DEBUG", raising=False)
-    yield d
-    assert not d.crashes, d.crashes
-    # Every answer the double made up had the shape of Sentry's published answers.
-    assert not d.digest.shape_errors, d.digest.shape_errors
-    d.stop()
+    yield from serving_reads(monkeypatch, TOKEN, ORG)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from delivery_doubles import GcsDouble, SlackDouble, SmtpServer, block_problems
+from delivery_doubles import block_problems, job_world
 from digest_support import DAY, ORG, TOKEN, seed
 from errorops.cli import main
 from sentry_double.server import SentryDouble
@@ -21,26 +21,8 @@ SLACK_KEY, MAIL_KEY = f"digest/prod/{DAY}/slack", f"digest/prod/{DAY}/email"
 def world(monkeypatch, tmp_path):
     sentry = SentryDouble(token=TOKEN, organization=ORG).start()
     seed(sentry)
-    slack, gcs = SlackDouble().start(), GcsDouble().start()
-    smtp = SmtpServer(tmp_path).start()
-    env = {
-        "SENTRY_AUTH_TOKEN": TOKEN, "SENTRY_BASE_URL": sentry.base_url,
-        "SLACK_BOT_TOKEN": slack.token, "SLACK_CHANNEL_ID": "C0DIGEST01", "SLACK_API_URL": slack.api_url,
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "SMTP_USER": smtp.user,
-        "SMTP_PASSWORD": smtp.password, "SMTP_FROM": "digest@acf.example", "SMTP_CA_FILE": str(smtp.ca),
-        "DIGEST_RECIPIENTS": json.dumps({"product_manager": PM, "team_lead": "lead@acf.example"}),
-        "DIGEST_STATE_BUCKET": gcs.bucket, "STORAGE_EMULATOR_HOST": gcs.url,
-    }
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    monkeypatch.delenv("ERROROPS_DEBUG", raising=False)
-    waits: list[float] = []
-    monkeypatch.setattr("errorops.deliver._sleep", waits.append)
-    yield type("World", (), {"sentry": sentry, "slack": slack, "gcs": gcs, "smtp": smtp, "waits": waits})
-    smtp.stop()
-    slack.stop()
-    gcs.stop()
-    sentry.stop()
+    yield from job_world(monkeypatch, tmp_path, sentry, "DIGEST_RECIPIENTS",
+                         {"product_manager": PM, "team_lead": "lead@acf.example"})
 
 
 def send(capsys) -> tuple[int, str, str]:

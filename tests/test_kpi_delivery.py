@@ -4,13 +4,12 @@ schedules of the plan (Fridays before the 14:00 deep dive; the first working day
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from email import message_from_bytes, policy
 
 import pytest
 
-from delivery_doubles import GcsDouble, SlackDouble, SmtpServer, block_problems
+from delivery_doubles import block_problems, job_world
 from errorops.cli import main
 from errorops.kpi.periods import first_working_day
 from kpi_support import END, ORG, TOKEN, seed
@@ -24,25 +23,8 @@ KEY = "report/prod/week/2026-11-20"
 def world(monkeypatch, tmp_path):
     sentry = SentryDouble(token=TOKEN, organization=ORG).start()
     seed(sentry)
-    slack, gcs = SlackDouble().start(), GcsDouble().start()
-    smtp = SmtpServer(tmp_path).start()
-    env = {
-        "SENTRY_AUTH_TOKEN": TOKEN, "SENTRY_BASE_URL": sentry.base_url,
-        "SLACK_BOT_TOKEN": slack.token, "SLACK_CHANNEL_ID": "C0DIGEST01", "SLACK_API_URL": slack.api_url,
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "SMTP_USER": smtp.user,
-        "SMTP_PASSWORD": smtp.password, "SMTP_FROM": "digest@acf.example", "SMTP_CA_FILE": str(smtp.ca),
-        "REPORT_RECIPIENTS": json.dumps({"product_manager": PM, "team_lead": LEAD}),
-        "DIGEST_STATE_BUCKET": gcs.bucket, "STORAGE_EMULATOR_HOST": gcs.url,
-    }
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    monkeypatch.delenv("ERROROPS_DEBUG", raising=False)
-    monkeypatch.setattr("errorops.deliver._sleep", lambda _s: None)
-    yield type("World", (), {"sentry": sentry, "slack": slack, "gcs": gcs, "smtp": smtp, "charts": tmp_path / "c"})
-    smtp.stop()
-    slack.stop()
-    gcs.stop()
-    sentry.stop()
+    yield from job_world(monkeypatch, tmp_path, sentry, "REPORT_RECIPIENTS", {"product_manager": PM, "team_lead": LEAD},
+                         charts=tmp_path / "c")
 
 
 def send(world, capsys, *extra: str) -> tuple[int, str, str]:

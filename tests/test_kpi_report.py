@@ -9,19 +9,12 @@ import pytest
 
 from errorops.cli import main
 from kpi_support import END, ORG, TOKEN, seed
-from sentry_double.server import SentryDouble
+from sentry_double.fixtures import serving_reads
 
 
 @pytest.fixture
 def double(monkeypatch):
-    d = SentryDouble(token=TOKEN, organization=ORG).start()
-    monkeypatch.setenv("SENTRY_AUTH_TOKEN", TOKEN)
-    monkeypatch.setenv("SENTRY_BASE_URL", d.base_url)
-    monkeypatch.delenv("ERROROPS_DEBUG", raising=False)
-    yield d
-    assert not d.crashes, d.crashes
-    assert not d.digest.shape_errors, d.digest.shape_errors
-    d.stop()
+    yield from serving_reads(monkeypatch, TOKEN, ORG)
 
 
 @pytest.fixture
