@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,3 +57,11 @@ def read_sentry(command: str, read: Callable[[Any], T]) -> T:
         raise Stop(2, f"errorops {command}: {exc}") from None
     except (SentryApiError, CollectError) as exc:
         raise Stop(1, f"errorops {command}: {exc}") from None
+
+
+def date_option(command: str, flag: str, text: str) -> date:
+    """A YYYY-MM-DD option, or exit 2 naming it."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Stop(2, f"errorops {command}: {flag} {text!r} is not a date (YYYY-MM-DD)") from None

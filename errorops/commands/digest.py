@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..pipeline import REPO_ROOT
-from . import Stop
 
 if TYPE_CHECKING:
     from datetime import date
@@ -34,16 +33,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _day(text: str | None, time_zone: str) -> date:
-    from datetime import date, datetime, timezone
+    from datetime import datetime, timezone
 
     from ..digest.days import previous_local_day
+    from ._reads import date_option
 
     if text is None:
         return previous_local_day(datetime.now(timezone.utc), time_zone)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Stop(2, f"errorops digest: --date {text!r} is not a date (YYYY-MM-DD)") from None
+    return date_option("digest", "--date", text)
 
 
 def run(args: argparse.Namespace) -> int:

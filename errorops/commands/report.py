@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..pipeline import REPO_ROOT
 from . import Stop
+
+if TYPE_CHECKING:
+    from datetime import date
 
 
 
@@ -35,16 +38,15 @@ def add_parser(sub: Any) -> None:
     report.add_argument("--root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)
 
 
-def _end(text: str | None, time_zone: str) -> Any:
-    from datetime import date, datetime, timezone
+def _end(text: str | None, time_zone: str) -> date:
+    from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
+
+    from ._reads import date_option
 
     if text is None:
         return datetime.now(timezone.utc).astimezone(ZoneInfo(time_zone)).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Stop(2, f"errorops report: --end {text!r} is not a date (YYYY-MM-DD)") from None
+    return date_option("report", "--end", text)
 
 
 def run(args: argparse.Namespace) -> int:
