@@ -41,12 +41,19 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 LAZY_SDK = "import pulumi, pulumiverse_sentry, pulumi_gcp.monitoring, pulumi_gcp.logging, yaml, jsonschema"
-# The pulumi_gcp modules the program declares with (errorops/declare/__init__.py _SDK_CLASSES), loaded.
-SDK = ("import warnings; warnings.simplefilter('ignore'); import pulumi, pulumiverse_sentry, yaml, jsonschema; "
-       "import pulumi_gcp as g; [getattr(getattr(g, m), c) for m, c in (('logging', 'Metric'), "
-       "('monitoring', 'AlertPolicy'), ('storage', 'Bucket'), ('cloudrunv2', 'Job'), ('cloudscheduler', 'Job'), "
-       "('secretmanager', 'Secret'), ('artifactregistry', 'Repository'), ('serviceaccount', 'Account'), "
-       "('projects', 'Service'))]")
+
+
+def _sdk_import() -> str:
+    """The SDK import, loading each pulumi_gcp module the program declares with (the list the
+    offline plan loads before it forks: errorops.declare.SDK_CLASSES), without our own code."""
+    from errorops.declare import SDK_CLASSES
+
+    touches = ", ".join(repr(tuple(path.split("."))) for path in SDK_CLASSES)
+    return ("import warnings; warnings.simplefilter('ignore'); import pulumi, pulumiverse_sentry, yaml, jsonschema; "
+            f"import pulumi_gcp as g; [getattr(getattr(g, m), c) for m, c in ({touches},)]")
+
+
+SDK = _sdk_import()
 COMMANDS = {
     "yaml+jsonschema": ["-c", "import yaml, jsonschema"],
     "lazy sdk": ["-c", LAZY_SDK],

@@ -20,7 +20,7 @@ from .settings import read_settings
 
 # One class of each pulumi_gcp module the program declares with: touching it loads the
 # module, which pulumi_gcp otherwise does lazily, on first use.
-_SDK_CLASSES = ("logging.Metric", "monitoring.AlertPolicy", "storage.Bucket", "cloudrunv2.Job", "cloudscheduler.Job",
+SDK_CLASSES = ("logging.Metric", "monitoring.AlertPolicy", "storage.Bucket", "cloudrunv2.Job", "cloudscheduler.Job",
                 "secretmanager.Secret", "artifactregistry.Repository", "serviceaccount.Account", "projects.Service")
 
 
@@ -32,7 +32,7 @@ def load_sdk() -> None:
     with warnings.catch_warnings():
         # Loading announces deprecations of data sources errorops does not use.
         warnings.simplefilter("ignore", DeprecationWarning)
-        for path in _SDK_CLASSES:
+        for path in SDK_CLASSES:
             module, name = path.split(".")
             getattr(getattr(gcp, module), name)
 
