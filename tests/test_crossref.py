@@ -341,3 +341,24 @@ def test_a_mirror_of_no_rule_is_refused(full_repo: Repo):
     full_repo.edit(GCP_FILE, "mirrors: cache_errors ", "mirrors: cache_error ")
     (problem,) = full_repo.problems()
     assert "unknown Sentry rule 'cache_error' (rules: " in problem
+
+
+# --- an unknown id among many: the closest ones, not a page of them ------------------------------
+
+def test_an_unknown_id_names_every_known_one_while_they_are_few():
+    from errorops.validate.crossref._refs import LISTED, listing
+
+    few = [f"rule_{n}" for n in range(LISTED)]
+    assert listing(few, "rule_x") == ", ".join(sorted(few))
+    assert listing([], "rule_x") == "none"
+
+
+def test_an_unknown_id_among_many_names_the_closest_and_the_count():
+    from errorops.validate.crossref._refs import LISTED, listing
+
+    many = [f"error_rate_critical_{n}" for n in range(1000)] + ["cache_errors", "security_errors"]
+    assert len(many) > LISTED
+    said = listing(many, "cache_error")
+    assert said.startswith("1002 defined; closest: cache_errors")
+    assert len(said) < 120
+    assert listing(many, "zzz") == "1002 defined, none close; first: cache_errors, error_rate_critical_0, error_rate_critical_1, ..."

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 
 from ...model.position import At
 from ...problems import Problem
 
+# Past this many, the known ids are not all listed: a repository of 1,000 rules would print a
+# page per typo. The closest ids are named instead, which is what the reader was after.
+LISTED = 12
 
-def listing(ids: Iterable[str]) -> str:
-    return ", ".join(sorted(ids)) or "none"
+
+def listing(ids: Iterable[str], near: str | None = None) -> str:
+    names = sorted(ids)
+    if len(names) <= LISTED or near is None:
+        return ", ".join(names) or "none"
+    close = difflib.get_close_matches(near, names, n=3, cutoff=0.6)
+    return (f"{len(names)} defined; closest: {', '.join(close)}" if close
+            else f"{len(names)} defined, none close; first: {', '.join(names[:3])}, ...")
 
 
 def unknown(at: At, what: str, ref: str, known: Iterable[str], *path: str | int, label: str = "known") -> Problem:
     """``unknown team 'x' (teams: a, b)``, at ``path`` inside the object ``at`` points to."""
-    return at.problem(f"unknown {what} '{ref}' ({label}: {listing(known)})", *path)
+    return at.problem(f"unknown {what} '{ref}' ({label}: {listing(known, ref)})", *path)
 
 
 def unknown_items(at: At, refs: Iterable[str], known: set[str], what: str, *path: str | int,
