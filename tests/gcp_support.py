@@ -8,19 +8,19 @@ from __future__ import annotations
 from typing import Any
 
 import dataclasses
-from functools import lru_cache
 from pathlib import Path
 
 from errorops.model.types import Model, StackFile
-from errorops.pipeline import check_repository, load_model
-from errorops.plan.runner import StackPlan, plan_stack
+from errorops.pipeline import check_repository
+from errorops.plan.runner import StackPlan
+
+from plans import real_model, real_plan
 
 GCP_FILE = "gcp_monitoring.yaml"
 
 
-@lru_cache(maxsize=None)
 def model() -> Model:
-    return load_model()
+    return real_model()
 
 
 def stack(name: str) -> StackFile:
@@ -35,9 +35,8 @@ def env_of(stack_name: str) -> str:
     return stack(stack_name).values[model().project_name + ":environment"]
 
 
-@lru_cache(maxsize=None)
 def plan(stack_name: str) -> StackPlan:
-    return plan_stack(model(), stack(stack_name))
+    return real_plan(stack_name)
 
 
 def with_pagerduty(base: StackFile) -> StackFile:

@@ -20,7 +20,7 @@ from typing import Any
 from errorops.check.analyzer_client import Resource
 from errorops.check.run import POLICY_DIR, check_resources, resources_of
 from errorops.model.types import Model, StackFile
-from errorops.plan.runner import plan_stack
+from plans import plan_of
 
 
 def policies_module(pack_dir: Path = POLICY_DIR):
@@ -98,7 +98,7 @@ def planned(stack: str, root: str | None = None) -> PlannedStack:
 
     model = load_model(Path(root) if root else REPO_ROOT)
     (stack_file,) = stacks_in_order(model, stack)
-    return PlannedStack(stack, tuple(resources_of(plan_stack(model, stack_file))), policy_config(model, stack_file))
+    return PlannedStack(stack, tuple(resources_of(plan_of(model, stack_file))), policy_config(model, stack_file))
 
 
 def edited(resource: Resource, edit: Callable[[dict], Any] | None = None, **changes) -> Resource:
@@ -111,5 +111,5 @@ def edited(resource: Resource, edit: Callable[[dict], Any] | None = None, **chan
 
 def check_mutated(pack, model: Model, stacks: list[StackFile], mutate: Callable[[Resource], Resource], **kw: Any):
     """Each stack planned, each resource passed through ``mutate``, then checked by the running pack."""
-    changed = [(s, [mutate(r) for r in resources_of(plan_stack(model, s))]) for s in stacks]
+    changed = [(s, [mutate(r) for r in resources_of(plan_of(model, s))]) for s in stacks]
     return check_resources(pack, model, changed, **kw)

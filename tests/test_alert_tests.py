@@ -4,7 +4,6 @@ user runs it, and proof that the process's alert tests can fail.
 
 from __future__ import annotations
 
-import copy
 import os
 from pathlib import Path
 
@@ -17,8 +16,9 @@ from errorops.alert_test.run import Runner
 from errorops.alert_test.sentry_alerts import Event, Project, frequency_window
 from errorops.alert_test.sentry_monitors import Span, aggregate, open_at, resolution, updates
 from errorops.pipeline import REPO_ROOT, load_model
-from errorops.plan.runner import plan_stack, stacks_in_order
-from tests.conftest import locate, run_cli
+from errorops.plan.runner import stacks_in_order
+from plans import plan_of
+from tests.conftest import locate, run_cli, run_here
 
 # The PromQL policies' tests need promtool; as in test_gcp_alerts_fire.py, CI always has it.
 needs_promtool = pytest.mark.skipif(gcp_promql.promtool() is None and not os.environ.get("CI"),
@@ -234,7 +234,7 @@ tests:
 
 def test_a_wrong_expectation_fails_with_its_position(tmp_path):
     (tmp_path / "broken.yaml").write_text(BROKEN, "utf-8")
-    done = run_cli("test", "--root", str(REPO_ROOT), "--stack", "prod", "broken.yaml", cwd=tmp_path)
+    done = run_here("test", "--root", str(REPO_ROOT), "--stack", "prod", "broken.yaml", cwd=tmp_path)
     assert done.code == 1
     line, col = locate(BROKEN, "{at: 57m, monitor: cache_errors")
     other, other_col = locate(BROKEN, "{at: 57m, monitor: no_such_rule")
@@ -262,8 +262,7 @@ def test_a_schema_error_is_a_problem_with_its_position(tmp_path):
 
 def _mutated(mutate):
     def planner(model, stack):
-        plan = plan_stack(model, stack)
-        plan.resources = [copy.deepcopy(r) for r in plan.resources]
+        plan = plan_of(model, stack)  # a copy of its own
         for r in plan.resources:
             mutate(r)
         return plan
@@ -301,7 +300,7 @@ def test_a_threshold_off_by_one_unit_in_the_plan_fails_the_process_tests():
 def test_a_test_beyond_the_horizon_is_a_problem_not_a_hang(tmp_path):
     text = BROKEN.replace("{at: 0m, every: 5m, repeat: 10,", "{at: 0m, every: 5000d, repeat: 10,")
     (tmp_path / "far.yaml").write_text(text, "utf-8")
-    done = run_cli("test", "--root", str(REPO_ROOT), "far.yaml", cwd=tmp_path)
+    done = run_here("test", "--root", str(REPO_ROOT), "far.yaml", cwd=tmp_path)
     line, col = locate(text, "0m", within="{at: 0m, every: 5000d")
     assert done.code == 1
     assert done.stderr.splitlines()[0] == (f"far.yaml:{line}:{col}: tests[0].sentry.events[0]: reaches 45000 days "
@@ -334,7 +333,7 @@ tests:
       - {at: 0s, alert: security_errors, fires: true, notifies: [slack:alerts, email:team_lead, email:on_call_engineer, email:product_manager]}
 """
     (tmp_path / "config.yaml").write_text(text, "utf-8")
-    done = run_cli("test", "--root", str(REPO_ROOT), "config.yaml", cwd=tmp_path)
+    done = run_here("test", "--root", str(REPO_ROOT), "config.yaml", cwd=tmp_path)
     line, col = locate(text, "name: pagerduty")
     assert done.code == 1
     assert done.stdout.splitlines() == [

@@ -21,11 +21,12 @@ import pytest
 import yaml
 
 from errorops.check.analyzer_client import PolicyPackProcess
-from errorops.check.run import POLICY_DIR, check_stacks
+from errorops.check.run import POLICY_DIR, check_resources, resources_of
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
 
 from conftest import copy_repository
 from errorops.plan.runner import stacks_in_order
+from plans import plan_of
 
 JOBS = [("pull-request.yml", "preview"), ("deploy.yml", "up")]
 
@@ -77,7 +78,12 @@ def check_as_ci(root: Path, job: dict, runner_temp: Path, pack: PolicyPackProces
     model = load_model(root)
     stacks = stacks_in_order(model, "all")
     passed = {s.name: config_passed(root, job, s.name, runner_temp / s.name) for s in stacks}
-    return check_stacks(pack, model, stacks, config_for=lambda _model, stack: passed[stack.name]), passed
+    return check_planned(pack, model, stacks, config_for=lambda _model, stack: passed[stack.name]), passed
+
+
+def check_planned(pack: PolicyPackProcess, model, stacks, config_for):
+    """As errorops.check.run.check_stacks does, with each stack's plan made once in this process."""
+    return check_resources(pack, model, [(s, resources_of(plan_of(model, s))) for s in stacks], config_for)
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +157,7 @@ def test_renaming_the_slack_channel_and_a_role_keeps_validate_check_and_ci_in_ag
     model = load_model(root)
     stale = {s.name: config_passed(REPO_ROOT, workflow(REPO_ROOT, "deploy.yml")["jobs"]["up"], s.name,
                                    tmp_path / "stale" / s.name) for s in stacks_in_order(model, "prod")}
-    stale_result = check_stacks(pack, model, stacks_in_order(model, "prod"),
-                                config_for=lambda _model, stack: stale[stack.name])
+    stale_result = check_planned(pack, model, stacks_in_order(model, "prod"),
+                                 config_for=lambda _model, stack: stale[stack.name])
     assert any(NEW_CHANNEL not in v.message and "Slack #ai-content-factory-alerts" in v.message
                for v in stale_result.mandatory)

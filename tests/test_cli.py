@@ -12,7 +12,7 @@ import pytest
 
 from errorops.pipeline import REPO_ROOT
 
-from conftest import ORG, Repo, cli_env, make_repo, run_cli
+from conftest import ORG, Repo, cli_env, make_repo, run_cli, run_here
 
 
 @pytest.fixture
@@ -125,12 +125,12 @@ def test_plan_all_json_is_deterministic_across_processes():
     # cores) against this process planning each stack in turn: the same bytes.
     from errorops.pipeline import load_model
     from errorops.plan import render_json
-    from errorops.plan.runner import plan_stack, stacks_in_order
+    from plans import plans_of
 
     first = run_cli("plan", "--stack", "all", "--format", "json", env=cli_env(PYTHONHASHSEED="1"))
     assert first.code == 0, first.stderr
     model = load_model()
-    here = render_json.render([plan_stack(model, s) for s in stacks_in_order(model, "all")], single=False)
+    here = render_json.render(list(plans_of(model).values()), single=False)
     assert first.stdout.encode() == here.encode()
     docs = json.loads(first.stdout)
     # Sorted keys and a fixed layout: re-serialising gives the same bytes.
@@ -148,7 +148,7 @@ def test_plan_all_json_is_deterministic_across_processes():
 
 
 def test_plan_one_stack_json_is_one_document():
-    run = run_cli("plan", "--stack", "prod", "--format", "json")
+    run = run_here("plan", "--stack", "prod", "--format", "json", cwd=REPO_ROOT)
     assert run.code == 0
     doc = json.loads(run.stdout)
     assert isinstance(doc, dict)
@@ -162,7 +162,7 @@ def test_plan_one_stack_json_is_one_document():
 
 def test_plan_table(repo: Repo):
     repo.append("Pulumi.staging.yaml", "  errorops:teamLeadEmail:\n    secure: v1:TOPSECRETciphertext\n")
-    run = run_cli("plan", "--stack", "staging", "--root", str(repo.root), cwd=repo.root)
+    run = run_here("plan", "--stack", "staging", "--root", str(repo.root), cwd=repo.root)
     assert (run.code, run.stderr) == (0, "")
     lines = run.stdout.splitlines()
     assert lines[0].startswith("Stack staging  (environment staging; ")

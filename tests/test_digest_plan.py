@@ -7,6 +7,7 @@ import pytest
 
 from errorops.plan import render_json, render_table
 from errorops.plan.runner import plan_stack
+from plans import plan_of
 from gcp_support import model, stack
 
 SENTINEL = "SENTINEL-digest-secret-not-a-real-one"
@@ -19,7 +20,7 @@ DIGEST_TYPES = {
 
 @pytest.fixture(scope="module")
 def prod():
-    return plan_stack(model(), stack("prod"))
+    return plan_of(model(), stack("prod"))
 
 
 def _digest(plan) -> dict[tuple[str, str], dict]:
@@ -63,7 +64,7 @@ def test_roles_are_the_least_the_job_needs(prod):
 
 @pytest.mark.parametrize("name", ["staging", "dev"])
 def test_other_stacks_declare_none(name):
-    plan = plan_stack(model(), stack(name))
+    plan = plan_of(model(), stack(name))
     assert _digest(plan) == {}
     assert plan.outputs["digest"] == "not scheduled in this environment (alert_rules/digest.yaml)"
 

@@ -25,7 +25,8 @@ import pytest
 from errorops.alert_test import gcp_promql
 from errorops.alert_test.gcp_promql import alert_name as _alert_name
 from errorops.pipeline import load_model
-from errorops.plan.runner import plan_stack, stacks_in_order
+from errorops.plan.runner import stacks_in_order
+from plans import plan_of
 
 PROMTOOL = gcp_promql.promtool()
 if PROMTOOL is None and not os.environ.get("CI"):
@@ -45,7 +46,7 @@ class Planned:
 def planned() -> Planned:
     model = load_model()
     (stack,) = stacks_in_order(model, STACK)
-    plan = plan_stack(model, stack)
+    plan = plan_of(model, stack)
     return Planned(gcp_promql.promql_alerts(plan.resources), str(stack.values["gcp:project"]), model.gcp.environment(STACK).cloud_run_service)
 
 

@@ -20,7 +20,8 @@ from pulumi.dynamic import Config, ConfigureRequest
 from errorops.model.gcp import duration_seconds
 from errorops.gcp_api.metric_ready import MetricNotReady, MetricReadyProvider, wait_for_metric
 from errorops.pipeline import load_model
-from errorops.plan.runner import plan_stack, stacks_in_order
+from errorops.plan.runner import stacks_in_order
+from plans import plan_of
 
 PROJECT = "acf-test"
 METRIC = "logging.googleapis.com/user/content_generation_failures"
@@ -150,7 +151,7 @@ def test_only_another_metric_or_project_replaces_the_wait_and_update_sends_nothi
 def test_every_policy_on_a_log_based_metric_waits_for_it_in_the_plan():
     model = load_model()
     for stack in stacks_in_order(model, "all"):
-        plan = plan_stack(model, stack)
+        plan = plan_of(model, stack)
         by_name = {r.name: r for r in plan.resources}
         waits = {r.name: r for r in plan.resources if r.type == "pulumi-python:dynamic/gcp:MetricReady"}
         assert sorted(waits) == sorted(f"{m.id}-ready" for m in model.gcp.log_metrics)

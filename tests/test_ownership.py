@@ -10,7 +10,7 @@ import yaml
 from conftest import ENVS
 from errorops.pipeline import REPO_ROOT
 from errorops.sentry_api.ownership import OWNERSHIP, ProjectOwnershipProvider
-from tests.policy_support import planned
+from policy_support import planned
 
 TAXONOMY = "alert_rules/error_taxonomy.yaml"
 OWNERSHIP_TYPE = "pulumi-python:dynamic/sentry:ProjectOwnership"

@@ -28,6 +28,7 @@ from errorops.plan.runner import plan_stack, stacks_in_order
 from errorops.problems import ProblemsFound
 
 from conftest import ENVS, ORG, Repo
+from plans import plans_of
 
 TEAM = "sentry:index/sentryTeam:SentryTeam"
 PROJECT = "sentry:index/sentryProject:SentryProject"
@@ -40,8 +41,7 @@ STACKS = ("prod", "staging", "dev")
 
 
 def plan_all(root=REPO_ROOT) -> dict:
-    model = load_model(root)
-    return {stack.name: plan_stack(model, stack) for stack in stacks_in_order(model, "all")}
+    return plans_of(load_model(root))
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 
 from errorops.describe.roles import load_roles
 from errorops.pipeline import REPO_ROOT, load_model
-from errorops.plan.runner import plan_stack
+from plans import plan_of
 from errorops.review.compare import compare_plans
 from errorops.review.render_text import render as render_text
 
@@ -15,7 +15,7 @@ from errorops.review.render_text import render as render_text
 def _plan(root):
     model = load_model(root)
     (stack,) = [s for s in model.stacks if s.name == "prod"]
-    return plan_stack(model, stack).as_json()
+    return plan_of(model, stack).as_json()
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ from errorops.declare.sentry_payloads import (
 )
 from errorops.model.sentry import MonitorSpec, Threshold
 from errorops.pipeline import check_repository, load_model
-from errorops.plan.runner import plan_stack, stacks_in_order
+from errorops.plan.runner import plan_stack
+from plans import plans_of
 from errorops.sentry_api import openapi
 from errorops.sentry_api.payloads import restore_ints
 from errorops.sentry_api.resources import AlertProvider, MonitorProvider
@@ -46,7 +47,7 @@ def model():
 
 @pytest.fixture(scope="module")
 def plans(model):
-    return {s.name: plan_stack(model, s) for s in stacks_in_order(model, "all")}
+    return plans_of(model)
 
 
 @pytest.fixture

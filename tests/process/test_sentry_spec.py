@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from errorops.pipeline import load_model
-from errorops.plan.runner import plan_stack, stacks_in_order
+from plans import real_plans
 from tests.sentry_support import actions, resources
 
 pytestmark = pytest.mark.process
@@ -19,8 +18,7 @@ pytestmark = pytest.mark.process
 
 @pytest.fixture(scope="module")
 def plans():
-    model = load_model()
-    return {s.name: plan_stack(model, s) for s in stacks_in_order(model, "all")}
+    return real_plans()
 
 
 # --- every rule of the document, as Sentry receives it -----------------------------------------
