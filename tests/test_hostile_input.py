@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from errorops.load.yaml_source import MAX_DEPTH, MAX_STRING, load_yaml, parse_text
+from errorops.load.yaml_source import MAX_BYTES, MAX_DEPTH, MAX_STRING, load_yaml, parse_text
 
 from conftest import ORG, Repo, run_cli
 
@@ -119,6 +119,35 @@ def test_nesting_past_the_limit_is_refused_before_the_recursion_limit():
     doc, problems = parse_text(text, "deep.yaml")
     assert doc is None
     assert [str(p) for p in problems] == [f"deep.yaml:1:{4 + MAX_DEPTH - 1}: nesting deeper than {MAX_DEPTH} levels"]
+
+
+def test_nesting_as_deep_as_the_file_limit_never_reaches_the_composer():
+    # libyaml's composer recurses in C: a megabyte of '[' would overflow its stack, not raise.
+    text = "[" * (MAX_BYTES - 2) + "\n"
+    doc, problems = parse_text(text, "deep.yaml")
+    assert [str(p) for p in problems] == [f"deep.yaml:1:{MAX_DEPTH + 1}: nesting deeper than {MAX_DEPTH} levels"]
+
+
+def test_block_nesting_past_the_limit_names_the_node_too_deep():
+    text = "".join(f"{'  ' * n}k{n}:\n" for n in range(MAX_DEPTH)) + f"{'  ' * MAX_DEPTH}leaf: 1\n"
+    doc, problems = parse_text(text, "deep.yaml")
+    assert [str(p) for p in problems] == [f"deep.yaml:{MAX_DEPTH}:{2 * MAX_DEPTH - 1}: nesting deeper than {MAX_DEPTH} levels"]
+    # There, k31 sits inside MAX_DEPTH mappings (the root's included); inside one fewer, it is fine.
+    shallower = "".join(f"{'  ' * n}k{n}:\n" for n in range(MAX_DEPTH - 2)) + f"{'  ' * (MAX_DEPTH - 2)}leaf: 1\n"
+    assert parse_text(shallower, "ok.yaml")[1] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: &x 1\nb: &x 2\n", "2:4: invalid YAML: found duplicate anchor 'x'; first occurrence second occurrence"),
+    ("a: [*later]\nb: &later 1\n", "1:5: invalid YAML: found undefined alias 'later'"),
+    # A second document is refused as such, whatever it holds.
+    ("a: 1\n---\nb: *nothing\n", "2:1: invalid YAML: expected a single YAML document in the file, found more ('---')"),
+    ("a: 1\n---\n" + "[" * 100 + "\n", "2:1: invalid YAML: expected a single YAML document in the file, found more ('---')"),
+])
+def test_anchors_and_documents_are_refused_naming_what_is_wrong(text: str, expected: str):
+    doc, problems = parse_text(text, "f.yaml")
+    assert doc is None
+    assert [str(p) for p in problems] == [f"f.yaml:{expected}"]
 
 
 def test_octal_looking_stack_value_is_refused_in_the_stack_file(repo: Repo):

@@ -78,40 +78,53 @@ class _Refused(Exception):
         self.message = message
 
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_COLLECTION_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-class _Loader(_Parser):  # type: ignore[misc,valid-type]
-    """libyaml's parser (when PyYAML has it: ten times faster) under PyYAML's own composer.
+def _prescan(text: str) -> None:
+    """One pass over the parser's events before any node is composed.
 
-    The Python composer, not libyaml's, builds the node tree, so that nesting is refused
-    before the recursive composer can hit the recursion limit, and aliases are resolved
-    the same way whichever parser runs.
+    The node tree is then composed by libyaml's composer (when PyYAML has libyaml: several
+    times faster than its Python one), which recurses in C: nesting is refused here first,
+    at the node that goes too deep. Aliases are checked here too, so that an undefined alias
+    or a repeated anchor is named (libyaml's composer says only "found undefined alias").
+    The checks, messages and marks are PyYAML's own composer's (yaml/composer.py).
     """
-
-    depth = 0
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        yaml.composer.Composer.__init__(self)
-
-    check_node = yaml.composer.Composer.check_node
-    get_node = yaml.composer.Composer.get_node
-    get_single_node = yaml.composer.Composer.get_single_node
-    compose_document = yaml.composer.Composer.compose_document
-    compose_scalar_node = yaml.composer.Composer.compose_scalar_node
-    compose_sequence_node = yaml.composer.Composer.compose_sequence_node
-    compose_mapping_node = yaml.composer.Composer.compose_mapping_node
-
-    # `index` is a list index, or a mapping's key node (PyYAML's stub says int only).
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.depth >= MAX_DEPTH:
-            raise _Refused(self.peek_event(), f"nesting deeper than {MAX_DEPTH} levels")
-        self.depth += 1
-        try:
-            return yaml.composer.Composer.compose_node(self, parent, index)
-        finally:
-            self.depth -= 1
+    scanner = _Loader(text)
+    try:
+        depth = 0
+        documents = 0
+        anchors: dict[str, Any] = {}
+        while True:
+            event = scanner.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                if depth >= MAX_DEPTH:
+                    raise _Refused(event, f"nesting deeper than {MAX_DEPTH} levels")
+                anchor = event.anchor
+                mark: Any = event.start_mark  # PyYAML's Mark, or libyaml's (the stubs know only the first)
+                if isinstance(event, yaml.AliasEvent):
+                    if anchor not in anchors:
+                        raise yaml.composer.ComposerError(None, None, f"found undefined alias {anchor!r}", mark)
+                elif anchor is not None:
+                    if anchor in anchors:
+                        raise yaml.composer.ComposerError(f"found duplicate anchor {anchor!r}; first occurrence",
+                                                          anchors[anchor], "second occurrence", mark)
+                    anchors[anchor] = mark
+                if isinstance(event, _COLLECTION_STARTS):
+                    depth += 1
+            elif isinstance(event, _COLLECTION_ENDS):
+                depth -= 1
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:  # the composer refuses a second document, as before
+                    return
+            elif isinstance(event, yaml.StreamEndEvent):
+                return
+    finally:
+        scanner.dispose()
 
 
 # YAML 1.2's core schema, which Pulumi (Go's yaml.v3) uses for Pulumi.*.yaml. PyYAML reads
@@ -127,7 +140,14 @@ _CORE_12 = (
 )
 
 
+# Every pattern above matches only the empty text or a text starting with one of these.
+_CORE_12_FIRST = frozenset("~nNtTfF0123456789+-.")
+_STR = "tag:yaml.org,2002:str"
+
+
 def _yaml12(text: str) -> Any:
+    if text and text[0] not in _CORE_12_FIRST:
+        return text
     for pattern, read in _CORE_12:
         if pattern.fullmatch(text):
             return read(text)
@@ -231,10 +251,13 @@ class _Builder:
             self.active.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode, *, key: bool = False) -> Any:
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except ValueError as exc:  # e.g. an integer past Python's digit limit
-            raise _Refused(node, f"value cannot be read: {str(exc).split(';')[0]}") from None
+        if node.tag == _STR:
+            value: Any = node.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
+        else:
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except ValueError as exc:  # e.g. an integer past Python's digit limit
+                raise _Refused(node, f"value cannot be read: {str(exc).split(';')[0]}") from None
         # Dates would reach the schema as datetime objects; the files mean text.
         if isinstance(value, (datetime.date, datetime.datetime)):
             value = node.value
@@ -352,6 +375,7 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         pos = _reader_position(text, exc.position)
         return None, [Problem(display, pos.line, pos.column, _control(exc))]
     try:
+        _prescan(text)
         node = loader.get_single_node()
         doc = Document(display, None)
         if node is not None:
