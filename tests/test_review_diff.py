@@ -29,6 +29,7 @@ from conftest import _git as conftest_git
 from conftest import copy_repository as copy_tracked
 
 SENTRY = "alert_rules/sentry_alerts.yaml"
+DIGEST = "alert_rules/digest.yaml"
 LEVELS = "alert_rules/severity_levels.yaml"
 GCP = "alert_rules/gcp_monitoring.yaml"
 TARGETS = "alert_rules/notification_targets.yaml"
@@ -62,7 +63,9 @@ def sections(text: str) -> dict[str, dict[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A copy diffed clean, then after a threshold, a window, a GCP threshold and a routing edit."""
+    """A copy diffed clean, then after a threshold, a window, a GCP threshold, a routing edit and
+    a digest edit (its recipients and time in prod, and switched on in dev): one change a reviewer
+    might see, and one diff of the whole repository fewer for the suite."""
     repo = copy_repository(tmp_path_factory.mktemp("review") / "repo")
     runs = {"clean": run_cli("diff", "--base", "HEAD", cwd=repo.root)}
     # Sentry: error_rate_critical 5% -> 3%, error_rate_high's window 15 -> 30 minutes.
@@ -80,6 +83,10 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     repo.edit(TARGETS, "    name: Product Manager\n    levels: [P0]", "    name: Product Manager\n    levels: [P0, P1]")
     repo.edit(LEVELS, "      email: [team_lead]\n      github_issue: true",
               "      email: [team_lead, product_manager]\n      github_issue: true")
+    # The digest: dev may e-mail the team lead only (environments.yaml), so it goes to the team lead alone.
+    repo.edit(DIGEST, "recipients: [product_manager]", "recipients: [team_lead]")
+    repo.edit(DIGEST, 'time: "09:00"', 'time: "08:30"')
+    repo.edit(DIGEST, "environments: [prod]", "environments: [prod, dev]")
     runs["text"] = run_cli("diff", "--base", "HEAD", cwd=repo.root)
     # From outside the checkout, through --root.
     runs["markdown"] = run_cli("diff", "--base", "HEAD", "--format", "markdown", "--root", str(repo.root),
@@ -127,8 +134,11 @@ def test_markdown_is_a_pull_request_comment(edited):
     lines = text.splitlines()
     assert lines[0] == "<!-- errorops-diff -->"
     assert lines[1].startswith("## errorops diff")
+    # Prod's digest output (a stack-level note) changes with its time; dev gains its digest's resources.
+    assert re.search(r"^- \*\*prod\*\*: 0 added, 0 removed, \d+ changed, 1 stack-level notes$", text, re.M)
+    assert re.search(r"^- \*\*staging\*\*: 0 added, 0 removed, \d+ changed$", text, re.M)
+    assert re.search(r"^- \*\*dev\*\*: [1-9]\d* added, 0 removed, \d+ changed, 1 stack-level notes$", text, re.M)
     for stack in ("prod", "staging", "dev"):
-        assert re.search(rf"^- \*\*{stack}\*\*: 0 added, 0 removed, \d+ changed$", text, re.M)
         assert f"### {stack}" in text
     assert "- **changed** Sentry monitor `monitor-error_rate_critical`" in text
     assert "  - threshold `5%` → `3%`" in text
@@ -301,3 +311,22 @@ def test_renderers_are_deterministic_and_say_when_nothing_changed():
     same = compare_plans(BASE, BASE, Roles(), "main", "working tree")
     assert render_text(same).endswith("No changes: every stack plans the same resources.\n")
     assert render_markdown(same).endswith("No changes: every stack plans the same resources.\n")
+
+
+# --- the digest, in the same diff ------------------------------------------------------------------
+
+def test_digest_recipients_and_time_in_words(edited):
+    prod = sections(edited["text"].stdout)["prod"]
+    job = next(v for k, v in prod.items() if k.startswith("~ Cloud Run job digest-job"))
+    assert "digest now also e-mails the team lead" in job
+    assert "digest no longer e-mails the product manager" in job
+    schedule = next(v for k, v in prod.items() if k.startswith("~ Cloud Scheduler job digest-schedule"))
+    assert "digest now runs at 08:30 daily, Europe/London (was 09:00 daily, Europe/London)" in schedule
+
+
+def test_enabling_the_digest_in_a_stack_adds_its_job(edited):
+    found = sections(edited["text"].stdout)
+    added = [k for k in found["dev"] if k.startswith("+ ")]
+    assert any(k.startswith("+ Cloud Scheduler job digest-schedule") for k in added)
+    assert any(k.startswith("+ Cloud Run job digest-job") for k in added)
+    assert not [k for k in found["staging"] if "digest" in k]
