@@ -24,7 +24,7 @@ from errorops.check.analyzer_client import PolicyPackProcess
 from errorops.check.run import POLICY_DIR, check_resources, resources_of
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
 
-from conftest import copy_repository
+from conftest import copy_repository, run_here
 from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 
@@ -143,9 +143,9 @@ def renamed_copy(tmp_path: Path) -> Path:
 def test_renaming_the_slack_channel_and_a_role_keeps_validate_check_and_ci_in_agreement(tmp_path, pack):
     root = renamed_copy(tmp_path)
     assert check_repository(root).ok
-    done = subprocess.run([str(root / ".venv" / "bin" / "errorops"), "check", "--stack", "all"], cwd=root,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
+    # `errorops check` itself (in this process: test_check_cli.py runs it as a command).
+    done = run_here("check", "--stack", "all", "--root", str(root), cwd=root)
+    assert done.code == 0, done.stdout + done.stderr
     assert " 0 mandatory, 0 advisory" in done.stdout.splitlines()[-1]
 
     result, passed = check_as_ci(root, workflow(root, "deploy.yml")["jobs"]["up"], tmp_path / "ci", pack)
