@@ -19,28 +19,37 @@ from gcp_support import model, options, resources, stack, stack_names, with_page
 SENTINEL = "SENTINEL-slack-token-not-a-real-secret"
 
 
-@pytest.fixture
-def sentinel_secrets(monkeypatch):
-    # The stand-in the plan gives secret config: it reaches the output only where the
-    # program failed to keep a value secret (the masking of the placeholder itself is off).
-    monkeypatch.setattr(stack_config, "SECRET_PLACEHOLDER", SENTINEL)
+@pytest.fixture(scope="module")
+def sentinel_plan():
+    """``plan(name, pagerduty=False)``: the stack planned with the sentinel as every secret's
+    stand-in, which reaches the output only where the program failed to keep a value secret
+    (the masking of the placeholder itself is off). Each variant is planned once."""
+    made = {}
+
+    def plan(name: str, pagerduty: bool = False):
+        if (name, pagerduty) not in made:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(stack_config, "SECRET_PLACEHOLDER", SENTINEL)
+                made[name, pagerduty] = plan_stack(model(), with_pagerduty(stack(name)) if pagerduty else stack(name))
+        return made[name, pagerduty]
+    return plan
 
 
 def _outputs(plans) -> str:
     return render_table.render(plans, single=False) + render_json.render(plans, single=False)
 
 
-def test_no_secret_value_in_any_plan_output(sentinel_secrets):
-    plans = [plan_stack(model(), stack(name)) for name in stack_names()]
-    plans.append(plan_stack(model(), with_pagerduty(stack("prod"))))
+def test_no_secret_value_in_any_plan_output(sentinel_plan):
+    plans = [sentinel_plan(name) for name in stack_names()]
+    plans.append(sentinel_plan("prod", pagerduty=True))
     text = _outputs(plans)
     assert SENTINEL not in text
     assert "[secret]" in text
 
 
 @pytest.mark.parametrize("name", stack_names())
-def test_credentials_only_in_sensitive_labels_and_secret(sentinel_secrets, name):
-    p = plan_stack(model(), stack(name))
+def test_credentials_only_in_sensitive_labels_and_secret(sentinel_plan, name):
+    p = sentinel_plan(name)
     channels = resources(p, "NotificationChannel")
     opts = options(p, "NotificationChannel")
     slack = channels["slack-alerts"]
@@ -54,13 +63,13 @@ def test_credentials_only_in_sensitive_labels_and_secret(sentinel_secrets, name)
             assert opts[channel_id]["additional_secret_outputs"] == ["labels"]
 
 
-def test_pagerduty_is_declared_only_where_the_stack_switches_it_on(sentinel_secrets):
+def test_pagerduty_is_declared_only_where_the_stack_switches_it_on(sentinel_plan):
     # The key is a declared secret, so the offline plan has a value for it in every stack;
     # only the boolean errorops:pagerduty decides.
     for name in stack_names():
-        p = plan_stack(model(), stack(name))
+        p = sentinel_plan(name)
         assert "pagerduty" not in resources(p, "NotificationChannel")
-    p = plan_stack(model(), with_pagerduty(stack("prod")))
+    p = sentinel_plan("prod", pagerduty=True)
     channel = resources(p, "NotificationChannel")["pagerduty"]
     assert channel["type"] == "pagerduty"
     assert channel["sensitiveLabels"] == "[secret]"
@@ -71,8 +80,8 @@ def test_pagerduty_is_declared_only_where_the_stack_switches_it_on(sentinel_secr
     assert paged == {pid for pid, pol in policies.items() if pol["severity"] == "CRITICAL"}
 
 
-def test_pagerduty_stays_off_where_the_environment_forbids_paging(sentinel_secrets):
-    p = plan_stack(model(), with_pagerduty(stack("staging")))
+def test_pagerduty_stays_off_where_the_environment_forbids_paging(sentinel_plan):
+    p = sentinel_plan("staging", pagerduty=True)
     assert "pagerduty" not in resources(p, "NotificationChannel")
 
 
