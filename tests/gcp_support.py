@@ -1,6 +1,6 @@
 """Helpers of the tests/test_gcp_*.py files: the real model, plans of it, temporary copies.
 
-Plans run the real program under Pulumi's mocks (errorops.plan.runner.plan_stack).
+Plans run the real program under Pulumi's mocks, once per test process (tests/plans.py).
 """
 
 from __future__ import annotations
