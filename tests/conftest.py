@@ -30,6 +30,21 @@ from errorops.pipeline import REPO_ROOT, REQUIRED_KINDS, check_repository
 # shadow the import (ruff F811).
 pytest_plugins = ["tests.sentry_double.fixtures"]
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules marked ``takes(seconds)`` first, the longest first; the rest in collection order.
+
+    xdist gives each module to one worker whole, in collection order (pyproject.toml turns off its
+    own ordering, by number of tests, which put the single-test fuzz module last): a module of
+    several seconds handed out last keeps one worker busy while the other has nothing left to do.
+    """
+    def seconds(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("takes")
+        return float(marker.args[0]) if marker else 0.0
+
+    items.sort(key=lambda item: -seconds(item))
+
+
 DATA = Path(__file__).resolve().parent / "data"
 PYTHON = sys.executable
 _KIND = re.compile(r"^kind:\s*['\"]?([A-Za-z0-9_]+)", re.MULTILINE)

@@ -20,6 +20,9 @@ from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 from tests.conftest import locate, run_cli, run_here
 
+pytestmark = pytest.mark.takes(6)
+
+
 # The PromQL policies' tests need promtool; as in test_gcp_alerts_fire.py, CI always has it.
 needs_promtool = pytest.mark.skipif(gcp_promql.promtool() is None and not os.environ.get("CI"),
                                     reason="promtool is not installed (apt-get install prometheus)")

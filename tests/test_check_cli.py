@@ -36,6 +36,8 @@ from errorops.pipeline import REPO_ROOT, check_repository, load_model
 from conftest import copy_repository
 from errorops.plan.runner import stacks_in_order
 
+pytestmark = pytest.mark.takes(12)
+
 
 @pytest.fixture(scope="module")
 def pack():

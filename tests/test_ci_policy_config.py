@@ -28,6 +28,9 @@ from conftest import copy_repository, run_here
 from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 
+pytestmark = pytest.mark.takes(9)
+
+
 JOBS = [("pull-request.yml", "preview"), ("deploy.yml", "up")]
 
 

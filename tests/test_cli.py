@@ -14,6 +14,8 @@ from errorops.pipeline import REPO_ROOT
 
 from conftest import ORG, Repo, cli_env, make_repo, run_cli, run_here
 
+pytestmark = pytest.mark.takes(10)
+
 
 @pytest.fixture
 def broken(repo: Repo) -> tuple[Repo, list[str]]:

@@ -13,6 +13,9 @@ from digest_support import DAY, ORG, TOKEN, seed
 from errorops.cli import main
 from sentry_double.server import SentryDouble
 
+pytestmark = pytest.mark.takes(4)
+
+
 PM = "pm@acf.example"
 SLACK_KEY, MAIL_KEY = f"digest/prod/{DAY}/slack", f"digest/prod/{DAY}/email"
 

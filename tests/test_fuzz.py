@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from errorops.pipeline import REPO_ROOT
 
 import fuzz_mutants
+
+pytestmark = pytest.mark.takes(7)
+
 
 COUNT = 300
 # Mutants of these classes are wrong whatever file they hit; before issue 13 some passed.

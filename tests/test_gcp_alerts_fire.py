@@ -28,6 +28,9 @@ from errorops.pipeline import load_model
 from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 
+pytestmark = pytest.mark.takes(6)
+
+
 PROMTOOL = gcp_promql.promtool()
 if PROMTOOL is None and not os.environ.get("CI"):
     pytest.skip("promtool is not installed (apt-get install prometheus; .ci/run installs it)", allow_module_level=True)

@@ -15,6 +15,9 @@ from errorops.kpi.periods import first_working_day
 from kpi_support import END, ORG, TOKEN, seed
 from sentry_double.server import SentryDouble
 
+pytestmark = pytest.mark.takes(4)
+
+
 LEAD, PM = "lead@acf.example", "pm@acf.example"
 KEY = "report/prod/week/2026-11-20"
 

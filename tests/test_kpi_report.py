@@ -11,6 +11,8 @@ from errorops.cli import main
 from kpi_support import END, ORG, TOKEN, seed
 from sentry_double.fixtures import serving_reads
 
+pytestmark = pytest.mark.takes(4)
+
 
 @pytest.fixture
 def double(monkeypatch):

@@ -23,6 +23,9 @@ from errorops.pipeline import load_model
 from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 
+pytestmark = pytest.mark.takes(3)
+
+
 PROJECT = "acf-test"
 METRIC = "logging.googleapis.com/user/content_generation_failures"
 NOT_FOUND = {"error": {"code": 404, "status": "NOT_FOUND", "message": (

@@ -30,6 +30,9 @@ from errorops.problems import ProblemsFound
 from conftest import ENVS, ORG, Repo
 from plans import plans_of
 
+pytestmark = pytest.mark.takes(3)
+
+
 TEAM = "sentry:index/sentryTeam:SentryTeam"
 PROJECT = "sentry:index/sentryProject:SentryProject"
 KEY = "sentry:index/sentryKey:SentryKey"

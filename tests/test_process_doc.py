@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 import yaml
 
 from errorops.cli import main
 from errorops.pipeline import REPO_ROOT
+
+pytestmark = pytest.mark.takes(3)
+
 
 DOC = "docs/PROCESS.md"
 

@@ -28,6 +28,9 @@ from conftest import Repo, run_cli
 from conftest import _git as conftest_git
 from conftest import copy_repository as copy_tracked
 
+pytestmark = pytest.mark.takes(13)
+
+
 SENTRY = "alert_rules/sentry_alerts.yaml"
 DIGEST = "alert_rules/digest.yaml"
 LEVELS = "alert_rules/severity_levels.yaml"

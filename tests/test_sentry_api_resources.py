@@ -35,6 +35,8 @@ from errorops.sentry_api.resources import (
 from tests.sentry_double import examples
 from tests.sentry_support import as_pulumi_sends
 
+pytestmark = pytest.mark.takes(3)
+
 
 @pytest.fixture
 def sentry(sentry_double, monkeypatch):

@@ -17,6 +17,9 @@ from errorops.sentry_api import openapi
 from tests.sentry_double import examples
 from tests.sentry_double.contract import RULES
 
+pytestmark = pytest.mark.takes(3)
+
+
 DETECTORS = "/api/0/organizations/acme/projects/api/detectors/"
 WORKFLOWS = "/api/0/organizations/acme/workflows/"
 MONITOR_POST = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"

@@ -26,6 +26,9 @@ from errorops.sentry_api.payloads import restore_ints
 from errorops.sentry_api.resources import AlertProvider, MonitorProvider
 from tests.sentry_support import actions, as_pulumi_sends, concrete_targets, resources
 
+pytestmark = pytest.mark.takes(4)
+
+
 MONITOR_POST = "/api/0/organizations/{organization_id_or_slug}/projects/{project_id_or_slug}/detectors/"
 ALERT_POST = "/api/0/organizations/{organization_id_or_slug}/workflows/"
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.takes(2)
+
+
 PACKAGE = Path(__file__).resolve().parent.parent / "errorops"
 
 
