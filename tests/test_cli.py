@@ -1,4 +1,6 @@
-"""The command line as a user runs it: `python -m errorops ...` in a subprocess.
+"""The command line as a user runs it: `python -m errorops ...` in a subprocess, where the process
+itself is under test (exit status, streams, signals, determinism across processes); in this process,
+through the same ``main``, for the other variations of a command already run once that way.
 
 Exit codes (errorops/cli.py): 0 fine, 1 configuration problems, 2 wrong usage, 3 internal error.
 """
@@ -40,7 +42,7 @@ def test_validate_the_repository():
 
 
 def test_validate_a_copy_and_its_rules_folder(repo: Repo):
-    run = run_cli("validate", str(repo.root), str(repo.root / "alert_rules"), cwd=repo.root)
+    run = run_here("validate", str(repo.root), str(repo.root / "alert_rules"), cwd=repo.root)
     rules = len(list((repo.root / "alert_rules").glob("*.yaml")))
     stacks = len(list(repo.root.glob("Pulumi.*.yaml")))
     assert (run.code, run.stderr) == (0, "")
@@ -69,7 +71,7 @@ def test_validate_paths_are_relative_to_the_working_directory(broken):
 
 def test_validate_single_problem_is_counted_in_the_singular(repo: Repo):
     repo.edit(ORG, "retention_days: 90", "retention_days: 0")
-    run = run_cli("validate", ".", cwd=repo.root)
+    run = run_here("validate", ".", cwd=repo.root)
     assert run.code == 1
     assert run.stderr == f"{repo.at(ORG, '0', within='retention_days: 0')}: retention_days: 0 is less than the minimum of 1 (schema)\n1 problem found\n"
 
@@ -89,7 +91,7 @@ def test_validate_github_format(broken):
 
 def test_github_format_escapes_newlines_and_percent(repo: Repo):
     repo.append(ORG, '"bad\\nkey%": 1\n')
-    run = run_cli("validate", "--format", "github", ".", cwd=repo.root)
+    run = run_here("validate", "--format", "github", ".", cwd=repo.root)
     assert run.code == 1
     line, col = repo.at(ORG, '"bad').split(":")[1:]
     assert run.stdout == (
@@ -99,7 +101,7 @@ def test_github_format_escapes_newlines_and_percent(repo: Repo):
 
 
 def test_validate_missing_path(tmp_path):
-    run = run_cli("validate", str(tmp_path / "nowhere"), cwd=tmp_path)
+    run = run_here("validate", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert run.code == 1
     assert run.stderr == f"{tmp_path / 'nowhere'}:1:1: no such file or folder (files)\n1 problem found\n"
 
@@ -107,7 +109,7 @@ def test_validate_missing_path(tmp_path):
 def test_validate_loader_problem_is_not_a_traceback(repo: Repo):
     repo.edit(ORG, "  - id: devops\n", "  - id: devops\n  - id: devops\n")
     repo.edit(ORG, "    name: Backend\n", "    name: Backend\n    name: Back end\n")
-    run = run_cli("validate", ".", cwd=repo.root)
+    run = run_here("validate", ".", cwd=repo.root)
     assert run.code == 1
     assert run.stderr == (
         f"{repo.at(ORG, 'name: Back end')}: duplicate key 'name' "
@@ -117,7 +119,7 @@ def test_validate_loader_problem_is_not_a_traceback(repo: Repo):
 
 def test_validate_control_character_is_a_problem_not_an_internal_error(repo: Repo):
     repo.edit(ORG, "name: AI Content Factory", "name: AI Content\x07Factory")
-    run = run_cli("validate", ".", cwd=repo.root)
+    run = run_here("validate", ".", cwd=repo.root)
     assert run.code == 1
     assert run.stderr.startswith(f"{repo.at(ORG, chr(7))}: ")
 
