@@ -24,7 +24,7 @@ from errorops.describe.roles import Roles, load_roles
 from errorops.describe.sentence import say
 from errorops.describe.values import duration, percent
 
-from conftest import Repo, run_cli
+from conftest import Repo, run_cli, run_here
 from conftest import _git as conftest_git
 from conftest import copy_repository as copy_tracked
 
@@ -90,7 +90,8 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     repo.edit(DIGEST, "recipients: [product_manager]", "recipients: [team_lead]")
     repo.edit(DIGEST, 'time: "09:00"', 'time: "08:30"')
     repo.edit(DIGEST, "environments: [prod]", "environments: [prod, dev]")
-    runs["text"] = run_cli("diff", "--base", "HEAD", cwd=repo.root)
+    # In this process (the clean and markdown runs are the command's own processes).
+    runs["text"] = run_here("diff", "--base", "HEAD", cwd=repo.root)
     # From outside the checkout, through --root.
     runs["markdown"] = run_cli("diff", "--base", "HEAD", "--format", "markdown", "--root", str(repo.root),
                                cwd=repo.root.parent)
@@ -162,11 +163,11 @@ def test_unknown_revision_is_a_usage_error(tmp_path: Path):
     (repo / "README.md").write_text("x\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "one")
-    run = run_cli("diff", "--base", "no-such-branch", "--root", str(repo))
+    run = run_here("diff", "--base", "no-such-branch", "--root", str(repo), cwd=tmp_path)
     assert run.code == 2
     assert run.stderr.startswith("errorops diff: 'no-such-branch' is not a commit in ")
     assert "Traceback" not in run.stderr
-    run = run_cli("diff", "--base", "HEAD", "--root", str(tmp_path))
+    run = run_here("diff", "--base", "HEAD", "--root", str(tmp_path), cwd=tmp_path)
     assert run.code == 2 and "is not inside a git repository" in run.stderr
 
 
@@ -244,7 +245,7 @@ def fake(tmp_path: Path) -> Path:
 
 
 def test_each_side_is_planned_by_its_own_code(fake: Path):
-    run = run_cli("diff", "--base", "HEAD", "--root", str(fake))
+    run = run_here("diff", "--base", "HEAD", "--root", str(fake), cwd=fake)
     assert (run.code, run.stderr) == (0, ""), run.stderr
     found = sections(run.stdout)
     assert "prod: 0 added, 1 removed, 2 changed, 1 stack-level notes" in run.stdout
@@ -264,13 +265,13 @@ def test_each_side_is_planned_by_its_own_code(fake: Path):
 
 def test_a_side_that_fails_to_plan_exits_1_with_its_error(fake: Path):
     fake_tree(fake, HEAD, fail="alert_rules/x.yaml:3:5: something is wrong")
-    run = run_cli("diff", "--base", "HEAD", "--root", str(fake))
+    run = run_here("diff", "--base", "HEAD", "--root", str(fake), cwd=fake)
     assert run.code == 1
     assert run.stderr == "errorops diff: the working tree failed to plan (exit 1):\nalert_rules/x.yaml:3:5: something is wrong\n"
 
 
 def test_a_base_before_errorops_exits_1(fake: Path):
-    run = run_cli("diff", "--base", "HEAD~1", "--root", str(fake))
+    run = run_here("diff", "--base", "HEAD~1", "--root", str(fake), cwd=fake)
     assert run.code == 1
     assert "has no errorops/ package: it predates errorops" in run.stderr
     assert "Traceback" not in run.stderr
