@@ -55,3 +55,14 @@ def test_a_message_built_by_any_stage_is_redacted(repo: Repo):
     problems = repo.problems()
     assert any("environment '[secret]' is not defined" in p for p in problems), problems
     assert not any(SENTINEL in p for p in problems)
+
+
+def test_a_declared_secret_is_redacted_wherever_a_message_quotes_its_value(repo: Repo):
+    # teamLeadEmail's name says nothing of a secret: Pulumi.yaml declaring it one is what makes its
+    # value a secret, here written in plain text and quoted by another file's problem.
+    repo.edit("Pulumi.dev.yaml", "errorops:environment: dev", f"errorops:environment: {SENTINEL}")
+    repo.append("Pulumi.dev.yaml", f"  errorops:teamLeadEmail: {SENTINEL}\n")
+    problems = repo.problems()
+    assert any("config key 'errorops:teamLeadEmail' is secret" in p for p in problems), problems
+    assert any("[secret]" in p for p in problems), problems
+    assert not any(SENTINEL in p for p in problems)

@@ -51,8 +51,12 @@ REDACTED = "[secret]"
 
 
 def credential_key(key: Any) -> bool:
-    if not isinstance(key, str):
-        return False
+    return isinstance(key, str) and _credential_word(key)
+
+
+@lru_cache(maxsize=4096)
+def _credential_word(key: str) -> bool:
+    # Cached: the same few hundred keys recur in every document, and each is asked about often.
     return bool(_credential().search(key))
 
 
@@ -76,7 +80,9 @@ def is_secret_path(path: PathKey, declared: frozenset[str] = frozenset()) -> boo
 def secret_values(doc: Document, declared: frozenset[str] = frozenset()) -> Iterator[str]:
     """The text of every secret value in a document (strings and numbers, as written)."""
     def walk(value: Any, path: PathKey, inside: bool) -> Iterator[str]:
-        inside = inside or is_secret_path(path, declared)
+        # A path is secret when a prefix is (config.<declared key> being two parts long): given the
+        # parent's answer, only what the last part adds is asked, not the whole path at every node.
+        inside = inside or is_secret_path(path if len(path) <= 2 else path[-1:], declared)
         if isinstance(value, dict):
             for key, item in value.items():
                 if inside and key != "secure":  # a key inside a secret may be a pasted secret too
