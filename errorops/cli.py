@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import importlib
 import os
 import signal
@@ -19,6 +20,7 @@ from .commands import NAMES, Stop
 from .interrupt import interrupted, leave
 
 
+@functools.cache  # built once per process: argparse translates every help text as it adds it
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="errorops", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
