@@ -239,7 +239,7 @@ def test_pack_is_ended_after_use():
 
 def test_a_pack_that_never_answers_times_out(tmp_path, monkeypatch):
     (tmp_path / "__main__.py").write_text("import time\ntime.sleep(600)\n")
-    monkeypatch.setattr(analyzer_client, "START_TIMEOUT", 1.0)
+    monkeypatch.setattr(analyzer_client, "START_TIMEOUT", 0.3)
     running = PolicyPackProcess(tmp_path)
     started = time.monotonic()
     with pytest.raises(PackError, match="did not start"):
