@@ -25,10 +25,17 @@ import pytest
 
 from errorops.pipeline import REPO_ROOT, REQUIRED_KINDS, check_repository
 
+import parse_once
+
 # The loopback Sentry double's fixture, for every test module that asks for ``sentry_double``. Registered
 # as a plugin rather than imported into each module, where the test parameters of the same name would
 # shadow the import (ruff F811).
 pytest_plugins = ["tests.sentry_double.fixtures"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Each YAML text parsed, and each document validated, once per test process (parse_once.py).
+    parse_once.install()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+import parse_once
+
 SEED = 13
 SENTINEL = "sntrys_FUZZ-SENTINEL-7e57"
 PROBLEM_LINE = re.compile(r"^[^:\n]+:\d+:\d+: \S")
@@ -139,33 +141,15 @@ def _finding(code: int | None, out: str, err: str, fmt: str) -> str:
 
 @contextlib.contextmanager
 def _parse_once():
-    """Each mutant changes one file; the others parse and validate as before, so each text is
-    parsed once and each document checked against its schema once. Both are deterministic in
-    their input, and nothing downstream changes a Document; the cache keeps every Document it
-    gives out alive, so the identity of one names it for the whole run."""
-    from errorops import pipeline
-    from errorops.load import yaml_source
-
-    parse, validate = yaml_source.parse_text, pipeline.validate_document
-    parsed: dict = {}
-    validated: dict = {}
-
-    def parse_text(text: str, display: str):
-        if (text, display) not in parsed:
-            parsed[(text, display)] = parse(text, display)
-        return parsed[(text, display)]
-
-    def validate_document(doc, schema_name: str, declared: frozenset[str] = frozenset()):
-        key = (id(doc), schema_name, declared)
-        if key not in validated:
-            validated[key] = (doc, validate(doc, schema_name, declared))
-        return list(validated[key][1])
-
-    yaml_source.parse_text, pipeline.validate_document = parse_text, validate_document
+    """Each mutant changes one file; the others parse and validate as before (parse_once.py)."""
+    if parse_once.installed():  # under pytest, conftest.py installed it for the whole run
+        yield
+        return
+    parse_once.install()
     try:
         yield
     finally:
-        yaml_source.parse_text, pipeline.validate_document = parse, validate
+        parse_once.uninstall()
 
 
 def run(repo_root: Path, work: Path, count: int, seed: int = SEED) -> list[Outcome]:
