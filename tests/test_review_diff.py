@@ -66,11 +66,11 @@ def sections(text: str) -> dict[str, dict[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A copy diffed clean, then after a threshold, a window, a GCP threshold, a routing edit and
-    a digest edit (its recipients and time in prod, and switched on in dev): one change a reviewer
-    might see, and one diff of the whole repository fewer for the suite."""
+    """A copy diffed after a threshold, a window, a GCP threshold, a routing edit and a digest
+    edit (its recipients and time in prod, and switched on in dev): one change a reviewer might
+    see, in text and in markdown."""
     repo = copy_repository(tmp_path_factory.mktemp("review") / "repo")
-    runs = {"clean": run_cli("diff", "--base", "HEAD", cwd=repo.root)}
+    runs = {}
     # Sentry: error_rate_critical 5% -> 3%, error_rate_high's window 15 -> 30 minutes.
     repo.edit(SENTRY, "window_seconds: 300\n      threshold: {above: 5, unit: percent}",
               "window_seconds: 300\n      threshold: {above: 3, unit: percent}")
@@ -90,19 +90,36 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict:
     repo.edit(DIGEST, "recipients: [product_manager]", "recipients: [team_lead]")
     repo.edit(DIGEST, 'time: "09:00"', 'time: "08:30"')
     repo.edit(DIGEST, "environments: [prod]", "environments: [prod, dev]")
-    # In this process (the clean and markdown runs are the command's own processes).
+    # In this process; the markdown run is the command's own process, started from outside the
+    # checkout (through --root), as the pull-request workflow's step.
     runs["text"] = run_here("diff", "--base", "HEAD", cwd=repo.root)
-    # From outside the checkout, through --root.
     runs["markdown"] = run_cli("diff", "--base", "HEAD", "--format", "markdown", "--root", str(repo.root),
                                cwd=repo.root.parent)
     return runs
 
 
-def test_no_edit_no_changes(edited):
-    run = edited["clean"]
-    assert (run.code, run.stderr) == (0, "")
+THRESHOLDS = {"~ Sentry alert alert-error_rate_critical", "~ Sentry alert alert-error_rate_high",
+              "~ Sentry monitor monitor-error_rate_critical", "~ Sentry monitor monitor-error_rate_high",
+              "~ GCP alert policy error-rate-critical", "~ GCP alert policy error-rate-high"}
+P1_NOW_EMAILS_PM = {"~ Sentry alert alert-cache_errors", "~ Sentry alert alert-content_generation_failures",
+                    "~ Sentry alert alert-performance_degradation", "~ GCP alert policy cache-errors",
+                    "~ GCP alert policy content-generation-failures", "~ GCP alert policy content-generation-slow",
+                    "~ GCP alert policy error-budget-slow-burn"}
+DIGEST_TIME_AND_RECIPIENTS = {"~ Cloud Run job digest-job", "~ Cloud Scheduler job digest-schedule"}
+
+
+def test_the_diff_moves_exactly_what_was_edited(edited):
+    """Every other resource plans the same from the base's archive as from the working tree (no
+    path, time or order of the checkout leaks into a plan): the diff holds the edits and no more."""
+    run = edited["text"]
+    assert (run.code, run.stderr) == (0, ""), run.stderr
     assert run.stdout.splitlines()[0].startswith("errorops diff: HEAD (")
-    assert run.stdout.splitlines()[1] == "No changes: every stack plans the same resources."
+    found = sections(run.stdout)
+    changed = {stack: {r for r in resources if not r.startswith("+ ")} for stack, resources in found.items()}
+    assert changed == {"prod": THRESHOLDS | P1_NOW_EMAILS_PM | DIGEST_TIME_AND_RECIPIENTS,
+                       "staging": THRESHOLDS, "dev": THRESHOLDS}
+    assert found["prod"]["~ Cloud Run job digest-job"] == [
+        "digest now also e-mails the team lead", "digest no longer e-mails the product manager"]
 
 
 def test_threshold_window_and_route_edits_read_as_sentences(edited):
@@ -139,8 +156,9 @@ def test_markdown_is_a_pull_request_comment(edited):
     assert lines[0] == "<!-- errorops-diff -->"
     assert lines[1].startswith("## errorops diff")
     # Prod's digest output (a stack-level note) changes with its time; dev gains its digest's resources.
-    assert re.search(r"^- \*\*prod\*\*: 0 added, 0 removed, \d+ changed, 1 stack-level notes$", text, re.M)
-    assert re.search(r"^- \*\*staging\*\*: 0 added, 0 removed, \d+ changed$", text, re.M)
+    assert re.search(rf"^- \*\*prod\*\*: 0 added, 0 removed, {len(THRESHOLDS | P1_NOW_EMAILS_PM | DIGEST_TIME_AND_RECIPIENTS)} "
+                     "changed, 1 stack-level notes$", text, re.M)
+    assert re.search(rf"^- \*\*staging\*\*: 0 added, 0 removed, {len(THRESHOLDS)} changed$", text, re.M)
     assert re.search(r"^- \*\*dev\*\*: [1-9]\d* added, 0 removed, \d+ changed, 1 stack-level notes$", text, re.M)
     for stack in ("prod", "staging", "dev"):
         assert f"### {stack}" in text
