@@ -226,19 +226,25 @@ def cli_env(**extra: str) -> dict[str, str]:
 def run_here(*args: str, cwd: Path) -> Run:
     """``errorops ARGS`` run in this process: what it prints and its exit code, without the
     cost of a new interpreter. For the commands whose process-level behaviour (signals,
-    exit paths) other tests already cover through ``run_cli``."""
+    exit paths) other tests already cover through ``run_cli``. The command plans as it
+    always does, except that each stack's plan of a model is made once per process
+    (tests/plans.py): a test that patches the program calls ``cli.main`` itself."""
     import contextlib
     import io
 
     from errorops.cli import main
+    from errorops.plan import runner
+    from plans import plan_of
 
     out, err = io.StringIO(), io.StringIO()
     previous = Path.cwd()
     os.chdir(cwd)
+    planner, runner.plan_stack = runner.plan_stack, plan_of
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(list(args))
     finally:
+        runner.plan_stack = planner
         os.chdir(previous)
     return Run(code, out.getvalue(), err.getvalue())
 

@@ -8,8 +8,9 @@ import shutil
 import pytest
 import yaml
 
-from errorops.cli import main
 from errorops.pipeline import REPO_ROOT
+
+from conftest import run_here
 
 pytestmark = pytest.mark.takes(3)
 
@@ -17,9 +18,9 @@ pytestmark = pytest.mark.takes(3)
 DOC = "docs/PROCESS.md"
 
 
-def test_the_committed_process_document_is_up_to_date(capsys):
-    code = main(["docs", "--check", "--root", str(REPO_ROOT)])
-    err = capsys.readouterr().err
+def test_the_committed_process_document_is_up_to_date():
+    done = run_here("docs", "--check", "--root", str(REPO_ROOT), cwd=REPO_ROOT)
+    code, err = done.code, done.stderr
     assert code == 0, f"{err}\nRun `errorops docs` and commit docs/PROCESS.md."
 
 
@@ -29,30 +30,31 @@ def _copy(full_repo):
     return full_repo
 
 
-def test_editing_a_threshold_without_regenerating_fails_the_check(full_repo, capsys):
+def test_editing_a_threshold_without_regenerating_fails_the_check(full_repo):
     repo = _copy(full_repo)
     repo.edit("alert_rules/sentry_alerts.yaml", "threshold: {above: 10, unit: count}", "threshold: {above: 12, unit: count}")
     # Cloud Monitoring mirrors that number (validation keeps the two equal): a reviewer changes both.
     repo.edit("alert_rules/gcp_monitoring.yaml", "comparison: gt\n        threshold: 10\n",
               "comparison: gt\n        threshold: 12\n")
     repo.edit("alert_rules/kpis.yaml", "P1: {below: 240}", "P1: {below: 300}")
-    code = main(["docs", "--check", "--root", str(repo.root)])
-    err = capsys.readouterr().err
+    done = run_here("docs", "--check", "--root", str(repo.root), cwd=repo.root)
+    code, err = done.code, done.stderr
     assert code == 1
     assert err.startswith("docs/PROCESS.md is stale: run errorops docs\n")
     assert "-- **\\[P1\\] Cache errors above 10 per hour (prod)**" in err
     assert "+- **\\[P1\\] Cache errors above 12 per hour (prod)**" in err and "is above `12`" in err
     assert "P1 < 5 h" in err
     # Regenerating writes what the check compares with.
-    assert main(["docs", "--root", str(repo.root)]) == 0
+    assert run_here("docs", "--root", str(repo.root), cwd=repo.root).code == 0
     written = repo.read(DOC)
     assert "Cache errors above 12 per hour (prod)" in written and "P1 < 5 h" in written
     assert written != (REPO_ROOT / DOC).read_text("utf-8")
 
 
-def test_a_missing_document_is_stale(full_repo, capsys):
-    assert main(["docs", "--check", "--root", str(full_repo.root)]) == 1
-    assert "docs/PROCESS.md is stale: run errorops docs" in capsys.readouterr().err
+def test_a_missing_document_is_stale(full_repo):
+    done = run_here("docs", "--check", "--root", str(full_repo.root), cwd=full_repo.root)
+    assert done.code == 1
+    assert "docs/PROCESS.md is stale: run errorops docs" in done.stderr
 
 
 def test_every_number_and_name_comes_from_the_yaml():
