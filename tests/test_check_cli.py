@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 
-from errorops import cli
 from errorops.check import analyzer_client
 from errorops.check import run as check_run
 from errorops.check.analyzer_client import PackError, PolicyPackProcess
@@ -33,7 +32,7 @@ from policy_support import check_mutated, edited, planned
 from errorops.check.run import POLICY_DIR
 from errorops.pipeline import REPO_ROOT, check_repository, load_model
 
-from conftest import copy_repository
+from conftest import copy_repository, run_here
 from errorops.plan.runner import stacks_in_order
 
 pytestmark = pytest.mark.takes(12)
@@ -57,11 +56,10 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), "utf-8")
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(["check", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+def check(*argv: str) -> tuple[int, str, str]:
+    """``errorops check ARGS`` in this process (conftest.run_here)."""
+    done = run_here("check", *argv, cwd=REPO_ROOT)
+    return done.code, done.stdout, done.stderr
 
 
 def assert_names(out: str, *expected: tuple[str, str]) -> None:
@@ -81,15 +79,15 @@ def test_shipped_configuration_passes_through_the_real_cli():
     assert "12 policies: 0 mandatory" in summary
 
 
-def test_usage_errors_exit_2(capsys):
-    code, _, err = run_cli(capsys, "--stack", "nope")
+def test_usage_errors_exit_2():
+    code, _, err = check("--stack", "nope")
     assert code == 2 and "unknown stack 'nope'" in err
-    code, _, err = run_cli(capsys, "--stack", "all", "--policy-config")
+    code, _, err = check("--stack", "all", "--policy-config")
     assert code == 2
 
 
-def test_policy_config_is_what_the_cli_takes(capsys):
-    code, out, _ = run_cli(capsys, "--stack", "dev", "--policy-config")
+def test_policy_config_is_what_the_cli_takes():
+    code, out, _ = check("--stack", "dev", "--policy-config")
     config = json.loads(out)
     assert code == 0
     # Every process fact the pack judges by comes from alert_rules/, through this config.
@@ -134,11 +132,11 @@ def _filter_on_user_id(root):
     (_staging_retention_override, "all", [("log-retention", "staging/default-log-bucket")]),
     (_filter_on_user_id, "prod", [("no-personal-data", "prod/alert-tagged_critical")]),
 ], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
-def test_broken_repository_fails_naming_policy_and_resource(tmp_path, capsys, breakage, stack, expected):
+def test_broken_repository_fails_naming_policy_and_resource(tmp_path, breakage, stack, expected):
     root = copy_repo(tmp_path)
     breakage(root)
     assert check_repository(root).ok, "errorops validate rejects this copy; break it at the resource level instead"
-    code, out, err = run_cli(capsys, "--stack", stack, "--root", str(root))
+    code, out, err = check("--stack", stack, "--root", str(root))
     assert code == 1, out + err
     assert_names(out, *expected)
     assert " mandatory, " in out.splitlines()[-1] and " 0 mandatory" not in out.splitlines()[-1]
@@ -202,7 +200,7 @@ def test_p0_without_slack_fails(pack, tmp_path):
     assert "does not reach Slack #ai-content-factory-alerts" in out
 
 
-def test_exit_status_through_the_cli(capsys, monkeypatch):
+def test_exit_status_through_the_cli(monkeypatch):
     """Exit 1 on a mandatory violation; exit 0 with advisory ones only (printed too)."""
     real = check_run.resources_of
 
@@ -211,7 +209,7 @@ def test_exit_status_through_the_cli(capsys, monkeypatch):
         monkeypatch.setattr(check_run, "resources_of", lambda plan: [mutate(r) for r in real(plan)])
 
     with_mutation(lambda r: edited(r, protect=False) if r.name == "project-prod" else r)
-    code, out, _ = run_cli(capsys, "--stack", "prod")
+    code, out, _ = check("--stack", "prod")
     assert code == 1 and out.startswith("protected-in-prod: prod/project-prod: ")
 
     def lower_threshold(r):
@@ -219,7 +217,7 @@ def test_exit_status_through_the_cli(capsys, monkeypatch):
             return edited(r, lambda p: p["payload"]["conditionGroup"]["conditions"][0].update(comparison=5))
         return r
     with_mutation(lower_threshold)
-    code, out, _ = run_cli(capsys, "--stack", "prod")
+    code, out, _ = check("--stack", "prod")
     assert code == 0
     assert out.splitlines()[0].startswith("sane-thresholds: prod/monitor-error_rate_critical: ")
     assert out.splitlines()[0].endswith("(advisory)")
@@ -247,7 +245,7 @@ def test_a_pack_that_never_answers_times_out(tmp_path, monkeypatch):
     assert time.monotonic() - started < 10
 
 
-def test_a_pack_that_crashes_reports_why(tmp_path, capsys):
+def test_a_pack_that_crashes_reports_why(tmp_path):
     (tmp_path / "__main__.py").write_text("raise SystemExit('broken pack: no policies')\n")
-    code, _, err = run_cli(capsys, "--stack", "prod", "--pack", str(tmp_path))
+    code, _, err = check("--stack", "prod", "--pack", str(tmp_path))
     assert code == 1 and "broken pack: no policies" in err
