@@ -49,6 +49,11 @@ def installed() -> bool:
 
 def uninstall() -> None:
     yaml_source.parse_text, pipeline.validate_document = _REAL
+    forget()
+
+
+def forget() -> None:
+    """Empty the caches (they stay installed)."""
     _parsed.clear()
     _validated.clear()
 
