@@ -243,6 +243,8 @@ def run_here(*args: str, cwd: Path) -> Run:
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(list(args))
+    except SystemExit as exc:  # argparse ends a wrong use (2) or --help (0) this way
+        code = exc.code if isinstance(exc.code, int) else 1
     finally:
         runner.plan_stack = planner
         os.chdir(previous)

@@ -181,7 +181,7 @@ def test_plan_table(repo: Repo):
 
 def test_plan_on_a_broken_repository_declares_nothing(broken):
     repo, expected = broken
-    run = run_cli("plan", "--stack", "all", "--root", str(repo.root), cwd=repo.root)
+    run = run_here("plan", "--stack", "all", "--root", str(repo.root), cwd=repo.root)
     assert run.code == 1
     assert run.stdout == ""
     assert run.stderr == "\n".join(expected) + "\n2 problems found\n"
@@ -189,7 +189,7 @@ def test_plan_on_a_broken_repository_declares_nothing(broken):
 
 
 def test_plan_unknown_stack():
-    run = run_cli("plan", "--stack", "production")
+    run = run_here("plan", "--stack", "production", cwd=REPO_ROOT)
     assert run.code == 2
     assert run.stdout == ""
     assert run.stderr == "errorops plan: unknown stack 'production' (stacks: prod, staging, dev, or all)\n"
@@ -208,7 +208,8 @@ def test_plan_unknown_stack():
     ids=["no-command", "unknown-command", "plan-without-stack", "plan-bad-format", "validate-bad-format", "unknown-option"],
 )
 def test_bad_arguments_exit_2(args):
-    run = run_cli(*args)
+    # The first through the command's own process; argparse ends the others alike, here in this one.
+    run = run_cli(*args) if not args else run_here(*args, cwd=REPO_ROOT)
     assert run.code == 2
     assert run.stdout == ""
     assert run.stderr.startswith("usage: errorops")
