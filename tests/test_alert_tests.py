@@ -20,7 +20,7 @@ from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 from tests.conftest import locate, run_cli, run_here
 
-pytestmark = pytest.mark.takes(6)
+pytestmark = pytest.mark.takes(7)
 
 
 # The PromQL policies' tests need promtool; as in test_gcp_alerts_fire.py, CI always has it.

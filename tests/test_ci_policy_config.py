@@ -28,7 +28,7 @@ from conftest import copy_repository, run_here
 from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 
-pytestmark = pytest.mark.takes(9)
+pytestmark = pytest.mark.takes(12)
 
 
 JOBS = [("pull-request.yml", "preview"), ("deploy.yml", "up")]

@@ -16,7 +16,7 @@ from errorops.pipeline import REPO_ROOT
 
 from conftest import ORG, Repo, cli_env, make_repo, run_cli, run_here
 
-pytestmark = pytest.mark.takes(10)
+pytestmark = pytest.mark.takes(9)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from errorops.pipeline import REPO_ROOT
 
 import fuzz_mutants
 
-pytestmark = pytest.mark.takes(7)
+pytestmark = pytest.mark.takes(4)
 
 
 COUNT = 300

@@ -28,7 +28,7 @@ from errorops.pipeline import load_model
 from errorops.plan.runner import stacks_in_order
 from plans import plan_of
 
-pytestmark = pytest.mark.takes(6)
+pytestmark = pytest.mark.takes(7)
 
 
 PROMTOOL = gcp_promql.promtool()

@@ -11,7 +11,7 @@ from errorops.cli import main
 from kpi_support import END, ORG, TOKEN, seed
 from sentry_double.fixtures import serving_reads
 
-pytestmark = pytest.mark.takes(4)
+pytestmark = pytest.mark.takes(5)
 
 
 @pytest.fixture
