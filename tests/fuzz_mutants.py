@@ -13,15 +13,18 @@ never do: raise, exit other than 0 or 1, print a problem line that is not
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import random
 import re
 import shutil
 import sys
+import threading
 import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
@@ -45,6 +48,7 @@ class Outcome:
     file: str
     code: int | None
     finding: str      # "" when the command behaved
+    evidence: str = ""  # with a finding: the end of what the command printed
 
 
 def _paths(value, path=()):
@@ -112,10 +116,23 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+class _ThisThread(io.StringIO):
+    """sys.stdout or sys.stderr while a mutant runs: what the command's thread writes. Another
+    thread's writes go where they went before: in a test process, a double's server thread left
+    by an earlier test may still report a client that went away, and that is not the command's."""
+
+    def __init__(self, before: TextIO) -> None:
+        super().__init__()
+        self._before, self._thread = before, threading.get_ident()
+
+    def write(self, text: str) -> int:
+        return super().write(text) if threading.get_ident() == self._thread else self._before.write(text)
+
+
 def _run(root: Path, fmt: str) -> tuple[int | None, str, str]:
     from errorops.cli import main
 
-    out, err = io.StringIO(), io.StringIO()
+    out, err = _ThisThread(sys.stdout), _ThisThread(sys.stderr)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(["validate", "--format", fmt, str(root)])
@@ -159,6 +176,9 @@ def run(repo_root: Path, work: Path, count: int, seed: int = SEED) -> list[Outco
 
 
 def _run_all(repo_root: Path, work: Path, count: int, seed: int) -> list[Outcome]:
+    # Earlier tests' garbage is collected now, not inside a mutant's run, where an object's
+    # failing __del__ ("Exception ignored in ...") would print into the command's output.
+    gc.collect()
     copy = work / "repo"
     shutil.copytree(repo_root / "alert_rules", copy / "alert_rules")
     for path in [repo_root / "Pulumi.yaml", *sorted(repo_root.glob("Pulumi.*.yaml"))]:
@@ -183,7 +203,8 @@ def _run_all(repo_root: Path, work: Path, count: int, seed: int) -> list[Outcome
                 extra_path.write_text(extra, "utf-8", errors="surrogatepass")
             fmt = "github" if n % 5 == 4 else "standard"
             code, out, err = _run(copy, fmt)
-            outcomes.append(Outcome(cls, rel, code, _finding(code, out, err, fmt)))
+            finding = _finding(code, out, err, fmt)
+            outcomes.append(Outcome(cls, rel, code, finding, (out + err)[-3000:] if finding else ""))
         finally:
             (copy / rel).write_text(originals[rel], "utf-8")
             extra_path.unlink(missing_ok=True)
@@ -196,6 +217,7 @@ def summary(outcomes: list[Outcome]) -> str:
     lines = [f"{len(outcomes)} mutants, {sum(found.values())} findings"]
     lines += [f"  finding {cls}: {what}: {n}" for (cls, what), n in sorted(found.items())]
     lines += [f"  accepted (exit 0) {cls}: {n}" for cls, n in sorted(accepted.items())]
+    lines += [f"first finding, {o.cls} in {o.file}, printed:\n{o.evidence}" for o in outcomes if o.finding][:1]
     return "\n".join(lines)
 
 
