@@ -230,13 +230,13 @@ def run_here(*args: str, cwd: Path) -> Run:
     always does, except that each stack's plan of a model is made once per process
     (tests/plans.py): a test that patches the program calls ``cli.main`` itself."""
     import contextlib
-    import io
 
+    from capture import ThisThread
     from errorops.cli import main
     from errorops.plan import runner
     from plans import plan_of
 
-    out, err = io.StringIO(), io.StringIO()
+    out, err = ThisThread(sys.stdout), ThisThread(sys.stderr)
     previous = Path.cwd()
     os.chdir(cwd)
     planner, runner.plan_stack = runner.plan_stack, plan_of

@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import io
 import random
 import re
 import shutil
 import sys
-import threading
 import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import yaml
 
 import parse_once
+from capture import ThisThread
 
 SEED = 13
 SENTINEL = "sntrys_FUZZ-SENTINEL-7e57"
@@ -116,23 +114,10 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _ThisThread(io.StringIO):
-    """sys.stdout or sys.stderr while a mutant runs: what the command's thread writes. Another
-    thread's writes go where they went before: in a test process, a double's server thread left
-    by an earlier test may still report a client that went away, and that is not the command's."""
-
-    def __init__(self, before: TextIO) -> None:
-        super().__init__()
-        self._before, self._thread = before, threading.get_ident()
-
-    def write(self, text: str) -> int:
-        return super().write(text) if threading.get_ident() == self._thread else self._before.write(text)
-
-
 def _run(root: Path, fmt: str) -> tuple[int | None, str, str]:
     from errorops.cli import main
 
-    out, err = _ThisThread(sys.stdout), _ThisThread(sys.stderr)
+    out, err = ThisThread(sys.stdout), ThisThread(sys.stderr)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(["validate", "--format", fmt, str(root)])
