@@ -85,7 +85,3 @@ def blocks(d: Digest) -> list[Block]:
         out += SECTIONS[name](d)
     return out[:MAX_BLOCKS]
 
-
-def fallback_text(d: Digest) -> str:
-    """The notification text (`text` beside `blocks`)."""
-    return f"{fmt.heading(d)}: {fmt.totals_line(d)}"

@@ -65,13 +65,6 @@ def human_minutes(minutes: int) -> str:
     return f"{minutes} minutes"
 
 
-def human_duration(text: str) -> str:
-    total = duration_seconds(text)
-    if total == 0:
-        return "at once"
-    return human_minutes(total // 60) if total % 60 == 0 else f"{total} seconds"
-
-
 def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 

@@ -45,11 +45,6 @@ _COMPUTED_TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 
-def register_computed_template(type_token: str, output: str, template: str) -> None:
-    """Like register_computed_outputs, with a placeholder made from ``template``."""
-    _COMPUTED_TEMPLATES.setdefault(type_token, {})[output] = template
-
-
 @dataclass
 class Registration:
     type: str
