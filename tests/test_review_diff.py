@@ -36,7 +36,6 @@ DIGEST = "alert_rules/digest.yaml"
 LEVELS = "alert_rules/severity_levels.yaml"
 GCP = "alert_rules/gcp_monitoring.yaml"
 TARGETS = "alert_rules/notification_targets.yaml"
-SKIP = ("tests/", "benchmarks/", ".git/")
 
 
 def git(cwd: Path, *args: str) -> str:
