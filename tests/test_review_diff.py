@@ -25,7 +25,7 @@ from errorops.describe.sentence import say
 from errorops.describe.values import duration, percent
 
 from conftest import Repo, run_cli, run_here
-from conftest import _git as conftest_git
+from conftest import _git as git
 from conftest import copy_repository as copy_tracked
 
 pytestmark = pytest.mark.takes(13)
@@ -36,10 +36,6 @@ DIGEST = "alert_rules/digest.yaml"
 LEVELS = "alert_rules/severity_levels.yaml"
 GCP = "alert_rules/gcp_monitoring.yaml"
 TARGETS = "alert_rules/notification_targets.yaml"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return conftest_git(cwd, *args)
 
 
 def copy_repository(dest: Path) -> Repo:
